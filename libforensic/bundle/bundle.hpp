@@ -1,0 +1,43 @@
+// Portable bundles: one snapshot as a schema-versioned JSON document, so
+// evidence travels between hosts and the embedded cases live in git.
+#pragma once
+
+#include "libforensic/model/fact.hpp"
+#include "libforensic/store/store.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace forensic::bundle {
+
+inline constexpr const char* format_name = "forensic-bundle";
+inline constexpr int format_version = 1;
+
+// The snapshot as stored: every collector's status, and for each collector
+// that succeeded the facts it saw (its state at that snapshot).
+SnapshotInput snapshot_as_input(store::Store& store, const store::SnapshotInfo& snapshot);
+
+nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
+
+// Parses a bundle document; errors name `origin` and the offending field.
+SnapshotInput from_json(const nlohmann::json& document, const std::string& origin);
+
+// Reads and parses a bundle file; InputError names the file and position.
+SnapshotInput read_bundle_file(const std::filesystem::path& file);
+
+enum class ImportOutcome { imported, already_present };
+
+struct ImportResult {
+    ImportOutcome outcome;
+    store::SnapshotInfo snapshot;
+};
+
+// Stores the bundle unless an identical snapshot (same host and time, same
+// content) is already there; a different one at that time is an InputError.
+ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin);
+
+// Sorts collectors by name and facts by subject/key, so equal snapshots compare equal.
+void normalise(SnapshotInput& snapshot);
+
+} // namespace forensic::bundle

@@ -1,0 +1,53 @@
+// A collector reads one source of stamp-relevant host state and returns facts,
+// in the spirit of an osquery table: one class per source, one file each,
+// listed in registry.cpp. The store and the CLI know nothing about sources.
+#pragma once
+
+#include "libforensic/model/fact.hpp"
+#include "libforensic/util/host_root.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forensic::collect {
+
+// Where to look. Host paths are resolved under `root` (see util/host_root.hpp);
+// evidence files and remote URLs are used as given.
+struct CollectOptions {
+    HostRoot root;
+    std::string profiles_dir = "/nix/var/nix/profiles";
+    std::string current_system = "/run/current-system";
+    std::vector<std::string> abra_paths = {"/run/current-system/sw/bin/abra", "~/.local/bin/abra"};
+    std::string abra_dir = "~/.abra";
+    std::string runs_dir{};         // CI run evidence; empty: the runs collector has nothing to read
+    std::string docker_command = "docker";
+    std::string docker_json{};      // a saved `docker service inspect` array instead of the live client
+    std::string mirror_url_template{}; // e.g. https://git.example.org/mirrors/{recipe}.git; empty: origin
+    bool offline = false;           // no live mirror listing
+};
+
+class Collector {
+public:
+    virtual ~Collector() = default;
+
+    // The fact source name stored with every fact ("nix", "recipes", ...).
+    virtual std::string_view name() const = 0;
+    // One line for `forensic collectors` and the docs.
+    virtual std::string_view summary() const = 0;
+
+    // Reads the host. A subject that cannot be read completely gets an
+    // `error` fact (its other keys are then carried, not closed); a collector
+    // that cannot read anything throws a forensic::Error.
+    virtual std::vector<Fact> collect(const CollectOptions& options) const = 0;
+};
+
+// Every collector, in the order they run. Explicit rather than registered by
+// static constructors, which a linker may drop from a static library.
+const std::vector<std::unique_ptr<Collector>>& registry();
+
+// nullptr when no collector has that name.
+const Collector* find_collector(std::string_view name);
+
+} // namespace forensic::collect

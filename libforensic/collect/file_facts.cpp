@@ -1,0 +1,54 @@
+#include "libforensic/collect/file_facts.hpp"
+
+#include "libforensic/util/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace forensic::collect {
+namespace {
+
+TimeNs to_ns(const struct timespec& ts)
+{
+    return static_cast<TimeNs>(ts.tv_sec) * ns_per_second + ts.tv_nsec;
+}
+
+} // namespace
+
+std::optional<LinkInfo> read_link(const std::filesystem::path& real_path)
+{
+    struct stat st{};
+    if (::lstat(real_path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+    std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 256) + 1, '\0');
+    auto n = ::readlink(real_path.c_str(), target.data(), target.size());
+    if (n < 0) return std::nullopt;
+    target.resize(static_cast<std::size_t>(n));
+    return LinkInfo{target, to_ns(st.st_mtim)};
+}
+
+std::optional<FileInfo> stat_path(const std::filesystem::path& real_path)
+{
+    struct stat st{};
+    if (::lstat(real_path.c_str(), &st) != 0) return std::nullopt;
+    return FileInfo{S_ISREG(st.st_mode), S_ISDIR(st.st_mode), static_cast<long long>(st.st_size), to_ns(st.st_mtim)};
+}
+
+std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path)
+{
+    DIR* dir = ::opendir(real_path.c_str());
+    if (!dir) throw CollectorError("cannot list '" + host_path + "': " + std::strerror(errno));
+    std::vector<std::string> names;
+    while (auto* entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace forensic::collect

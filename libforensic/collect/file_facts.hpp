@@ -1,0 +1,34 @@
+// Small helpers the collectors share for reading the host's files.
+#pragma once
+
+#include "libforensic/util/time.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::collect {
+
+struct LinkInfo {
+    std::string target; // as stored in the link
+    TimeNs mtime = 0;   // the link's own mtime (lstat)
+};
+
+// lstat + readlink of a symlink on this machine; nullopt when it is not one.
+std::optional<LinkInfo> read_link(const std::filesystem::path& real_path);
+
+struct FileInfo {
+    bool is_regular = false;
+    bool is_directory = false;
+    long long size = 0;
+    TimeNs mtime = 0;
+};
+
+// lstat of a path on this machine; nullopt when it does not exist.
+std::optional<FileInfo> stat_path(const std::filesystem::path& real_path);
+
+// Names in a directory on this machine, sorted; throws CollectorError naming it.
+std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path);
+
+} // namespace forensic::collect

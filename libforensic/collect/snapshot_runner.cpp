@@ -1,0 +1,105 @@
+#include "libforensic/collect/snapshot_runner.hpp"
+
+#include "libforensic/util/error.hpp"
+#include "libforensic/util/utf8.hpp"
+#include "libforensic/version.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <unistd.h>
+
+namespace forensic::collect {
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view name)
+{
+    return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string known_collectors()
+{
+    std::string names;
+    for (const auto& c : registry()) names += (names.empty() ? "" : ", ") + std::string(c->name());
+    return names;
+}
+
+std::string trim(std::string text)
+{
+    auto first = text.find_first_not_of(" \t\r\n");
+    auto last = text.find_last_not_of(" \t\r\n");
+    return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+}
+
+CollectorRun run_one(const Collector& collector, const CollectOptions& options)
+{
+    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}};
+    try {
+        run.facts = collector.collect(options);
+        // Host bytes are not always UTF-8; the store and every output are.
+        for (auto& fact : run.facts) {
+            fact.subject = to_valid_utf8(fact.subject);
+            fact.key = to_valid_utf8(fact.key);
+            fact.value = to_valid_utf8(fact.value);
+        }
+    } catch (Error& e) {
+        e.add_trace("while running collector '" + run.name + "'");
+        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
+    } catch (const std::exception& e) {
+        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
+    }
+    return run;
+}
+
+} // namespace
+
+void validate_selection(const Selection& selection)
+{
+    for (const auto* list : {&selection.only, &selection.skip})
+        for (const auto& name : *list)
+            if (!find_collector(name))
+                throw UsageError("unknown collector '" + name + "' (known: " + known_collectors() + ")");
+}
+
+std::string default_host_name(const HostRoot& root)
+{
+    std::ifstream file(root.real("/etc/hostname"));
+    std::string name;
+    if (file && std::getline(file, name) && !trim(name).empty()) return trim(name);
+    if (root.root() == "/") {
+        char buf[256] = {};
+        if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) return buf;
+    }
+    auto base = std::filesystem::absolute(root.root()).lexically_normal().filename().string();
+    return base.empty() ? "localhost" : base;
+}
+
+SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
+                               std::optional<TimeNs> taken_at)
+{
+    validate_selection(selection);
+    SnapshotInput input;
+    input.host = host;
+    auto started = now();
+    input.taken_at = taken_at ? *taken_at : started;
+    input.tool_version = forensic_version;
+
+    std::vector<std::future<CollectorRun>> running;
+    for (const auto& collector : registry()) {
+        auto name = std::string(collector->name());
+        bool selected = (selection.only.empty() || contains(selection.only, name)) && !contains(selection.skip, name);
+        if (!selected) {
+            std::promise<CollectorRun> skipped;
+            skipped.set_value(CollectorRun{name, CollectorStatus::skipped, {}, {}});
+            running.push_back(skipped.get_future());
+            continue;
+        }
+        running.push_back(std::async(std::launch::async, run_one, std::cref(*collector), std::cref(options)));
+    }
+    for (auto& result : running) input.collectors.push_back(result.get());
+    // With --at, the snapshot keeps its given time and the real duration.
+    input.finished_at = input.taken_at + (now() - started);
+    return input;
+}
+
+} // namespace forensic::collect

@@ -1,0 +1,29 @@
+// Runs the selected collectors against a host and assembles one snapshot.
+#pragma once
+
+#include "libforensic/collect/collector.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::collect {
+
+struct Selection {
+    std::vector<std::string> only; // empty: every collector
+    std::vector<std::string> skip;
+};
+
+// Throws UsageError naming an unknown collector.
+void validate_selection(const Selection& selection);
+
+// The host name to record: <root>/etc/hostname, else this machine's name when
+// the root is "/", else the root directory's own name.
+std::string default_host_name(const HostRoot& root);
+
+// Runs the selected collectors concurrently. A collector that throws is
+// recorded as failed with its message; one not selected as skipped.
+SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
+                               std::optional<TimeNs> taken_at);
+
+} // namespace forensic::collect

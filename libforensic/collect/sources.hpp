@@ -1,0 +1,11 @@
+// Factories of the collectors the registry lists; each lives in its own file.
+#pragma once
+
+#include "libforensic/collect/collector.hpp"
+
+namespace forensic::collect {
+
+std::unique_ptr<Collector> make_nix_collector();  // nix_generations.cpp
+std::unique_ptr<Collector> make_abra_collector(); // abra_binary.cpp
+
+} // namespace forensic::collect

@@ -1,0 +1,124 @@
+#include "libforensic/render/snapshot_views.hpp"
+
+#include "libforensic/render/table.hpp"
+#include "libforensic/util/utf8.hpp"
+
+#include <map>
+
+namespace forensic::render {
+
+ordered_json snapshot_json(const store::SnapshotInfo& s)
+{
+    return ordered_json{{"id", s.id},
+                        {"host", s.host},
+                        {"taken_at", format_rfc3339(s.taken_at)},
+                        {"finished_at", format_rfc3339(s.finished_at)},
+                        {"status", s.status},
+                        {"tool_version", s.tool_version}};
+}
+
+ordered_json collector_run_json(const store::CollectorRunInfo& r)
+{
+    ordered_json out{{"name", r.collector}, {"status", to_string(r.status)}};
+    out["error"] = r.error.empty() ? ordered_json(nullptr) : ordered_json(r.error);
+    out["opened"] = r.opened;
+    out["closed"] = r.closed;
+    out["unchanged"] = r.unchanged;
+    out["errors"] = r.errors;
+    return out;
+}
+
+ordered_json stored_fact_json(const StoredFact& f)
+{
+    ordered_json out{{"source", f.source}, {"subject", f.subject}, {"key", f.key}, {"value", f.value}};
+    out["event_time"] = f.event_time ? ordered_json(format_rfc3339(*f.event_time)) : ordered_json(nullptr);
+    out["first_snapshot"] = f.first_snapshot;
+    out["until_snapshot"] = f.until_snapshot ? ordered_json(*f.until_snapshot) : ordered_json(nullptr);
+    return out;
+}
+
+std::string write_summary_text(const store::WriteSummary& summary)
+{
+    const auto& s = summary.snapshot;
+    std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
+                      " (" + s.status + ")\n";
+    Table table({"collector", "status", "opened", "closed", "unchanged", "errors", "error"});
+    for (const auto& c : summary.collectors) {
+        bool ran = c.status == CollectorStatus::ok;
+        table.add({c.collector, to_string(c.status), ran ? std::to_string(c.opened) : "-",
+                   ran ? std::to_string(c.closed) : "-", ran ? std::to_string(c.unchanged) : "-",
+                   ran ? std::to_string(c.errors) : "-", c.error});
+    }
+    return out + table.str("  ");
+}
+
+ordered_json write_summary_json(const store::WriteSummary& summary)
+{
+    ordered_json out{{"snapshot", snapshot_json(summary.snapshot)}};
+    auto& collectors = out["collectors"] = ordered_json::array();
+    for (const auto& c : summary.collectors) collectors.push_back(collector_run_json(c));
+    return out;
+}
+
+std::string snapshot_list_text(const std::vector<store::SnapshotInfo>& snapshots)
+{
+    Table table({"id", "host", "taken_at", "status", "forensic"});
+    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
+        table.add({std::to_string(it->id), it->host, format_rfc3339(it->taken_at), it->status, it->tool_version});
+    return table.str();
+}
+
+ordered_json snapshot_list_json(const std::vector<store::SnapshotInfo>& snapshots)
+{
+    ordered_json out = ordered_json::array();
+    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) out.push_back(snapshot_json(*it));
+    return ordered_json{{"snapshots", out}};
+}
+
+std::string show_text(const SnapshotState& state)
+{
+    const auto& s = state.snapshot;
+    std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
+                      " (" + s.status + ", forensic " + s.tool_version + ")\n";
+    std::map<std::string, const store::CollectorRunInfo*> runs;
+    for (const auto& c : state.collectors) {
+        runs[c.collector] = &c;
+        if (c.status != CollectorStatus::ok)
+            out += "collector " + c.collector + " " + to_string(c.status) + (c.error.empty() ? "" : ": " + c.error) +
+                   "\n";
+    }
+    std::string source, subject;
+    Table table;
+    auto flush = [&] {
+        if (!table.empty()) out += table.str("    ");
+        table = Table();
+    };
+    for (const auto& f : state.facts) {
+        if (f.source != source || f.subject != subject) {
+            flush();
+            source = f.source;
+            subject = f.subject;
+            auto run = runs.find(source);
+            bool carried = run != runs.end() && run->second->status != CollectorStatus::ok;
+            out += "\n" + source + " " + subject + (carried ? "  (carried: collector " +
+                                                                  std::string(to_string(run->second->status)) + ")"
+                                                            : "") +
+                   "\n";
+        }
+        table.add({printable(f.key), printable(f.value)});
+    }
+    flush();
+    return out;
+}
+
+ordered_json show_json(const SnapshotState& state)
+{
+    ordered_json out{{"snapshot", snapshot_json(state.snapshot)}};
+    auto& collectors = out["collectors"] = ordered_json::array();
+    for (const auto& c : state.collectors) collectors.push_back(collector_run_json(c));
+    auto& facts = out["facts"] = ordered_json::array();
+    for (const auto& f : state.facts) facts.push_back(stored_fact_json(f));
+    return out;
+}
+
+} // namespace forensic::render

@@ -1,0 +1,164 @@
+#include "libforensic/store/schema.hpp"
+
+#include "libforensic/util/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace forensic::store {
+namespace {
+
+// Renders an integer nanosecond column as RFC 3339 UTC text for the views.
+std::string time_text(const std::string& column)
+{
+    return "CASE WHEN " + column + " IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', " + column +
+           " / 1000000000, 'unixepoch') || CASE WHEN " + column +
+           " % 1000000000 != 0 THEN '.' || substr('000000000' || (" + column +
+           " % 1000000000), -9) ELSE '' END || 'Z' END";
+}
+
+std::string schema_v1()
+{
+    return R"sql(
+CREATE TABLE host (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- Times are integer nanoseconds since the Unix epoch, UTC.
+CREATE TABLE snapshot (
+    id           INTEGER PRIMARY KEY,
+    host_id      INTEGER NOT NULL REFERENCES host(id),
+    taken_at     INTEGER NOT NULL,
+    finished_at  INTEGER NOT NULL,
+    tool_version TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('ok', 'partial')),
+    UNIQUE (host_id, taken_at)
+);
+
+CREATE TABLE collector_run (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    collector   TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
+    error       TEXT,
+    opened      INTEGER NOT NULL DEFAULT 0,
+    closed      INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    errors      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (snapshot_id, collector)
+) WITHOUT ROWID;
+
+-- The identity of a fact, shared by every host and interval.
+CREATE TABLE fact_key (
+    id      INTEGER PRIMARY KEY,
+    source  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    UNIQUE (source, subject, key)
+);
+
+-- One row per interval in which a key held one value: from the snapshot that
+-- first saw it (valid_from = its taken_at) to the first that no longer did
+-- (valid_to), NULL while current. An unchanged night touches no row here.
+CREATE TABLE fact (
+    id         INTEGER PRIMARY KEY,
+    host_id    INTEGER NOT NULL REFERENCES host(id),
+    key_id     INTEGER NOT NULL REFERENCES fact_key(id),
+    value      TEXT NOT NULL,
+    event_time INTEGER,
+    valid_from INTEGER NOT NULL,
+    valid_to   INTEGER,
+    CHECK (valid_to IS NULL OR valid_to > valid_from),
+    FOREIGN KEY (host_id, valid_from) REFERENCES snapshot(host_id, taken_at),
+    FOREIGN KEY (host_id, valid_to) REFERENCES snapshot(host_id, taken_at)
+);
+
+-- State at the newest snapshot, and the writer's comparison set.
+CREATE INDEX fact_open ON fact(host_id, key_id) WHERE valid_to IS NULL;
+-- Intervals that began in a range: changes between two snapshots, state at S.
+CREATE INDEX fact_by_start ON fact(host_id, valid_from);
+-- Intervals that ended in a range: removals and the other half of a change.
+CREATE INDEX fact_by_end ON fact(host_id, valid_to);
+-- The history of one key.
+CREATE INDEX fact_by_key ON fact(key_id, host_id, valid_from);
+)sql";
+}
+
+std::string views_v1()
+{
+    auto taken = time_text("s.taken_at");
+    return "CREATE VIEW snapshot_v AS SELECT s.id AS snapshot_id, h.name AS host, " + taken +
+           " AS taken_at, " + time_text("s.finished_at") +
+           " AS finished_at, s.status, s.tool_version FROM snapshot s JOIN host h ON h.id = s.host_id;\n"
+
+           "CREATE VIEW fact_interval AS SELECT f.id AS fact_id, h.name AS host, k.source, k.subject, k.key, "
+           "f.value, " + time_text("f.event_time") + " AS event_time, a.id AS first_snapshot, b.id AS "
+           "until_snapshot, " + time_text("f.valid_from") + " AS valid_from, " + time_text("f.valid_to") +
+           " AS valid_to FROM fact f JOIN fact_key k ON k.id = f.key_id JOIN host h ON h.id = f.host_id "
+           "JOIN snapshot a ON a.host_id = f.host_id AND a.taken_at = f.valid_from "
+           "LEFT JOIN snapshot b ON b.host_id = f.host_id AND b.taken_at = f.valid_to;\n"
+
+           "CREATE VIEW fact_state AS SELECT s.id AS snapshot_id, h.name AS host, k.source, k.subject, k.key, "
+           "f.value, " + time_text("f.event_time") + " AS event_time, f.id AS fact_id FROM snapshot s "
+           "JOIN fact f ON f.host_id = s.host_id AND f.valid_from <= s.taken_at "
+           "AND (f.valid_to IS NULL OR f.valid_to > s.taken_at) "
+           "JOIN fact_key k ON k.id = f.key_id JOIN host h ON h.id = s.host_id;\n"
+
+           "CREATE VIEW fact_change AS "
+           "SELECT s.id AS snapshot_id, " + taken + " AS taken_at, h.name AS host, k.source, k.subject, k.key, "
+           "CASE WHEN o.id IS NULL THEN 'added' ELSE 'changed' END AS change, o.value AS before, "
+           "n.value AS after, " + time_text("o.event_time") + " AS before_event_time, " +
+           time_text("n.event_time") + " AS after_event_time "
+           "FROM snapshot s JOIN fact n ON n.host_id = s.host_id AND n.valid_from = s.taken_at "
+           "LEFT JOIN fact o ON o.host_id = n.host_id AND o.key_id = n.key_id AND o.valid_to = s.taken_at "
+           "JOIN fact_key k ON k.id = n.key_id JOIN host h ON h.id = s.host_id "
+           "UNION ALL "
+           "SELECT s.id, " + taken + ", h.name, k.source, k.subject, k.key, 'removed', o.value, NULL, " +
+           time_text("o.event_time") + ", NULL "
+           "FROM snapshot s JOIN fact o ON o.host_id = s.host_id AND o.valid_to = s.taken_at "
+           "JOIN fact_key k ON k.id = o.key_id JOIN host h ON h.id = s.host_id "
+           "WHERE NOT EXISTS (SELECT 1 FROM fact n WHERE n.host_id = o.host_id AND n.key_id = o.key_id "
+           "AND n.valid_from = s.taken_at);\n";
+}
+
+// Index i holds the migration from version i to i + 1.
+const std::vector<std::string>& migrations()
+{
+    static const std::vector<std::string> all = {schema_v1() + views_v1()};
+    return all;
+}
+
+} // namespace
+
+int current_schema_version()
+{
+    return static_cast<int>(migrations().size());
+}
+
+int schema_version(sql::Database& db)
+{
+    sql::Statement query(db, "PRAGMA user_version");
+    query.step();
+    return static_cast<int>(query.column_int(0));
+}
+
+void migrate(sql::Database& db)
+{
+    int version = schema_version(db);
+    if (version > current_schema_version())
+        throw StoreError("database '" + db.file().string() + "' has schema version " + std::to_string(version) +
+                         ", newer than this forensic understands (" + std::to_string(current_schema_version()) +
+                         "); use a newer forensic");
+    while (version < current_schema_version()) {
+        sql::Transaction txn(db);
+        // Another process may have migrated while we waited for the lock.
+        version = schema_version(db);
+        if (version >= current_schema_version()) break;
+        db.exec(migrations()[static_cast<std::size_t>(version)]);
+        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        txn.commit();
+        ++version;
+    }
+}
+
+} // namespace forensic::store

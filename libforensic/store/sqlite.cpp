@@ -1,0 +1,173 @@
+#include "libforensic/store/sqlite.hpp"
+
+#include "libforensic/util/error.hpp"
+
+#include <sqlite3.h>
+
+namespace forensic::sql {
+
+Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout)
+    : file_(file)
+{
+    int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    flags |= SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError("cannot open database '" + file.string() + "': " + message);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
+    exec("PRAGMA foreign_keys = ON");
+    if (mode == Mode::read_write) {
+        exec("PRAGMA journal_mode = WAL");
+        // WAL with NORMAL is durable at checkpoints and never corrupts on crash.
+        exec("PRAGMA synchronous = NORMAL");
+    }
+}
+
+Database::~Database()
+{
+    sqlite3_close_v2(db_);
+}
+
+void Database::fail(std::string_view context) const
+{
+    std::string message = sqlite3_errmsg(db_);
+    int code = sqlite3_extended_errcode(db_);
+    if ((code & 0xff) == SQLITE_BUSY)
+        message += " (another forensic process holds the database; it was waited for and did not finish)";
+    throw StoreError("database '" + file_.string() + "': " + std::string(context) + ": " + message);
+}
+
+void Database::exec(std::string_view sql)
+{
+    std::string text(sql);
+    char* error = nullptr;
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error ? error : "unknown error";
+        sqlite3_free(error);
+        int code = sqlite3_extended_errcode(db_);
+        if ((code & 0xff) == SQLITE_BUSY)
+            message += " (another forensic process holds the database; it was waited for and did not finish)";
+        throw StoreError("database '" + file_.string() + "': " + message + " (in: " + text.substr(0, 60) + ")");
+    }
+}
+
+long long Database::last_insert_id() const
+{
+    return sqlite3_last_insert_rowid(db_);
+}
+
+int Database::changes() const
+{
+    return sqlite3_changes(db_);
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql)
+{
+    if (sqlite3_prepare_v3(db.handle(), sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt_, nullptr) != SQLITE_OK)
+        db_.fail("preparing '" + sql_.substr(0, 60) + "'");
+}
+
+Statement::~Statement()
+{
+    sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind_int64(long long value)
+{
+    if (sqlite3_bind_int64(stmt_, next_param_++, value) != SQLITE_OK) db_.fail("binding");
+    return *this;
+}
+
+Statement& Statement::bind(std::string_view value)
+{
+    if (sqlite3_bind_text64(stmt_, next_param_++, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
+        SQLITE_OK)
+        db_.fail("binding");
+    return *this;
+}
+
+Statement& Statement::bind_null()
+{
+    if (sqlite3_bind_null(stmt_, next_param_++) != SQLITE_OK) db_.fail("binding");
+    return *this;
+}
+
+bool Statement::step()
+{
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    db_.fail("running '" + sql_.substr(0, 60) + "'");
+}
+
+void Statement::run()
+{
+    while (step()) {
+    }
+    reset();
+}
+
+Statement& Statement::reset()
+{
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    next_param_ = 1;
+    return *this;
+}
+
+long long Statement::column_int(int index) const
+{
+    return sqlite3_column_int64(stmt_, index);
+}
+
+std::string Statement::column_text(int index) const
+{
+    auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+    return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string();
+}
+
+bool Statement::column_is_null(int index) const
+{
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+std::optional<long long> Statement::column_optional_int(int index) const
+{
+    if (column_is_null(index)) return std::nullopt;
+    return column_int(index);
+}
+
+std::optional<std::string> Statement::column_optional_text(int index) const
+{
+    if (column_is_null(index)) return std::nullopt;
+    return column_text(index);
+}
+
+Transaction::Transaction(Database& db) : db_(db)
+{
+    db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction()
+{
+    if (active_) {
+        try {
+            db_.exec("ROLLBACK");
+        } catch (...) {
+            // Nothing more can be done; SQLite rolls back on close anyway.
+        }
+    }
+}
+
+void Transaction::commit()
+{
+    db_.exec("COMMIT");
+    active_ = false;
+}
+
+} // namespace forensic::sql

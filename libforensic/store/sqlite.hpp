@@ -1,0 +1,103 @@
+// A thin RAII layer over SQLite in the manner of Nix's sqlite.hh: a connection,
+// prepared statements with fluent binding, and a transaction that rolls back
+// unless committed.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace forensic::sql {
+
+class Database {
+public:
+    enum class Mode { read_only, read_write };
+
+    // Opens (read_write creates) the file; sets WAL, foreign keys and a busy
+    // timeout so concurrent writers wait instead of failing.
+    Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(std::string_view sql);
+    long long last_insert_id() const;
+    int changes() const;
+    sqlite3* handle() const { return db_; }
+    const std::filesystem::path& file() const { return file_; }
+
+    // Throws StoreError with SQLite's message and `context`.
+    [[noreturn]] void fail(std::string_view context) const;
+
+private:
+    sqlite3* db_ = nullptr;
+    std::filesystem::path file_;
+};
+
+class Statement {
+public:
+    Statement(Database& db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Fluent binding in parameter order; reset() rewinds for the next use.
+    template <std::integral T>
+    Statement& bind(T value)
+    {
+        return bind_int64(static_cast<long long>(value));
+    }
+    Statement& bind(std::string_view value);
+    Statement& bind(const std::string& value) { return bind(std::string_view(value)); }
+    Statement& bind(const char* value) { return bind(std::string_view(value)); }
+    template <std::integral T>
+    Statement& bind(std::optional<T> value)
+    {
+        return value ? bind_int64(static_cast<long long>(*value)) : bind_null();
+    }
+    Statement& bind_null();
+
+    // Steps once: true while a row is available.
+    bool step();
+    // Runs a statement that returns no rows.
+    void run();
+    Statement& reset();
+
+    long long column_int(int index) const;
+    std::string column_text(int index) const;
+    std::optional<long long> column_optional_int(int index) const;
+    std::optional<std::string> column_optional_text(int index) const;
+    bool column_is_null(int index) const;
+
+private:
+    Statement& bind_int64(long long value);
+
+    Database& db_;
+    sqlite3_stmt* stmt_ = nullptr;
+    int next_param_ = 1;
+    std::string sql_;
+};
+
+// BEGIN IMMEDIATE on construction so a writer takes the lock before reading
+// what it will change; rolls back in the destructor unless commit() ran.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Database& db_;
+    bool active_ = true;
+};
+
+} // namespace forensic::sql

@@ -1,0 +1,90 @@
+// The temporal store: one SQLite file holding every snapshot of one or more
+// hosts, each fact kept as an interval of snapshots (docs/schema.md).
+#pragma once
+
+#include "libforensic/model/fact.hpp"
+#include "libforensic/store/sqlite.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forensic::store {
+
+struct SnapshotInfo {
+    long long id = 0;
+    std::string host;
+    TimeNs taken_at = 0;
+    TimeNs finished_at = 0;
+    std::string tool_version;
+    std::string status; // ok | partial
+};
+
+struct CollectorRunInfo {
+    std::string collector;
+    CollectorStatus status = CollectorStatus::ok;
+    std::string error;
+    long long opened = 0;    // intervals begun by this snapshot
+    long long closed = 0;    // intervals ended by this snapshot
+    long long unchanged = 0; // facts seen again with the same value (or carried for a subject in error)
+    long long errors = 0;    // error facts reported
+};
+
+struct WriteSummary {
+    SnapshotInfo snapshot;
+    std::vector<CollectorRunInfo> collectors;
+};
+
+struct WriteHooks {
+    // Called after each collector's facts are written, inside the transaction.
+    std::function<void(const std::string& collector)> after_collector;
+};
+
+struct FactFilter {
+    std::optional<std::string> source;
+    std::optional<std::string> subject;
+};
+
+inline constexpr std::chrono::milliseconds default_busy_timeout{60'000};
+
+class Store {
+public:
+    enum class Access { read, write };
+
+    // Opens the database, creating it (write) and migrating it forward. Reading
+    // a file that does not exist is a StoreError naming it.
+    Store(const std::filesystem::path& file, Access access,
+          std::chrono::milliseconds busy_timeout = default_busy_timeout);
+
+    sql::Database& database() { return db_; }
+
+    std::vector<std::string> hosts();
+    // Oldest first; all hosts when `host` is empty.
+    std::vector<SnapshotInfo> snapshots(const std::optional<std::string>& host = {});
+    std::optional<SnapshotInfo> find_snapshot(long long id);
+
+    // SNAPSHOT as the CLI takes it: an id, "latest", or a date/time meaning the
+    // last snapshot at or before it (a bare date: by the end of that day).
+    SnapshotInfo resolve(std::string_view spec, const std::optional<std::string>& host = {});
+
+    // The host to use when the user named none: the only one, else UsageError.
+    std::string default_host(const std::optional<std::string>& host);
+
+    std::vector<CollectorRunInfo> collector_runs(long long snapshot_id);
+
+    // Every fact as of `snapshot` (including those carried for a failed
+    // collector), in source/subject/key order.
+    std::vector<StoredFact> state(const SnapshotInfo& snapshot, const FactFilter& filter = {});
+
+    // Stores one snapshot in one transaction; see snapshot_writer.cpp.
+    WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});
+
+private:
+    sql::Database db_;
+};
+
+} // namespace forensic::store

@@ -1,0 +1,158 @@
+#include "libforensic/util/time.hpp"
+
+#include "libforensic/util/error.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace forensic {
+namespace {
+
+using namespace std::chrono;
+
+bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
+{
+    if (pos + count > text.size()) return false;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        char c = text[i];
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+    }
+    out = value;
+    return true;
+}
+
+std::optional<TimeNs> civil_to_ns(int y, int mo, int d, int h, int mi, int s)
+{
+    year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    // A leap second is folded into the next second, as Go and Docker do.
+    auto secs = sys_days{date}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s};
+    return duration_cast<nanoseconds>(secs).count();
+}
+
+struct ParsedDate {
+    int year, month, day;
+};
+
+std::optional<ParsedDate> parse_date_part(std::string_view text)
+{
+    ParsedDate p{};
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    if (!digits(text, 0, 4, p.year) || !digits(text, 5, 2, p.month) || !digits(text, 8, 2, p.day))
+        return std::nullopt;
+    return p;
+}
+
+// Parses "T12:34:56[.fff][Z|±hh:mm]" after the date; `zone_required` says
+// whether a missing zone is an error (RFC 3339) or UTC (command line).
+std::optional<TimeNs> parse_after_date(std::string_view text, ParsedDate date, bool zone_required)
+{
+    if (text.size() < 19 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')) return std::nullopt;
+    int h = 0, mi = 0, s = 0;
+    if (!digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' ||
+        !digits(text, 17, 2, s))
+        return std::nullopt;
+    std::size_t pos = 19;
+    TimeNs fraction = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        std::size_t start = pos;
+        TimeNs scale = 100'000'000;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            if (pos - start >= 9) return std::nullopt; // finer than nanoseconds
+            fraction += (text[pos] - '0') * scale;
+            scale /= 10;
+            ++pos;
+        }
+        if (pos == start) return std::nullopt;
+    }
+    TimeNs offset = 0;
+    if (pos == text.size()) {
+        if (zone_required) return std::nullopt;
+    } else if ((text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {
+        // UTC
+    } else if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
+        int oh = 0, om = 0;
+        if (!digits(text, pos + 1, 2, oh) || !digits(text, pos + 4, 2, om) || oh > 23 || om > 59)
+            return std::nullopt;
+        offset = (static_cast<TimeNs>(oh) * 3600 + om * 60) * ns_per_second;
+        if (text[pos] == '+') offset = -offset;
+    } else {
+        return std::nullopt;
+    }
+    auto base = civil_to_ns(date.year, date.month, date.day, h, mi, s);
+    if (!base) return std::nullopt;
+    return *base + fraction + offset;
+}
+
+} // namespace
+
+std::optional<TimeNs> parse_rfc3339(std::string_view text)
+{
+    auto date = parse_date_part(text);
+    if (!date) return std::nullopt;
+    return parse_after_date(text, *date, true);
+}
+
+bool is_bare_date(std::string_view text)
+{
+    return text.size() == 10 && parse_date_part(text).has_value();
+}
+
+TimeNs parse_time_argument(std::string_view text, std::string_view what, bool end_of_day)
+{
+    auto date = parse_date_part(text);
+    if (date && text.size() == 10) {
+        if (auto start = civil_to_ns(date->year, date->month, date->day, 0, 0, 0))
+            return end_of_day ? *start + ns_per_day - 1 : *start;
+    } else if (date) {
+        if (auto t = parse_after_date(text, *date, false)) return *t;
+    }
+    throw UsageError(std::string(what) + ": '" + std::string(text) +
+                     "' is not a date (2026-06-10) or RFC 3339 time (2026-06-10T06:00:00Z)");
+}
+
+std::string format_rfc3339(TimeNs time)
+{
+    auto secs = static_cast<TimeNs>(std::floor(static_cast<long double>(time) / ns_per_second));
+    TimeNs fraction = time - secs * ns_per_second;
+    sys_seconds tp{seconds{secs}};
+    auto days = floor<std::chrono::days>(tp);
+    year_month_day ymd{days};
+    hh_mm_ss hms{tp - days};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                  static_cast<long long>(hms.seconds().count()));
+    std::string out = buf;
+    if (fraction != 0) {
+        char frac[16];
+        std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(fraction));
+        std::string f = frac;
+        while (f.back() == '0') f.pop_back();
+        out += f;
+    }
+    return out + "Z";
+}
+
+std::string format_date(TimeNs time)
+{
+    return format_rfc3339(time).substr(0, 10);
+}
+
+TimeNs from_epoch_seconds(double seconds)
+{
+    auto micros = std::llround(seconds * 1e6);
+    return static_cast<TimeNs>(micros) * 1000;
+}
+
+TimeNs now()
+{
+    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace forensic

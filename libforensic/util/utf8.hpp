@@ -1,0 +1,20 @@
+// Host data may hold any bytes (ref names, labels); the store and every output
+// hold valid UTF-8, with other bytes written as \xNN.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace forensic {
+
+bool is_valid_utf8(std::string_view text);
+
+// Returns `text` unchanged when valid; otherwise escapes each invalid byte as
+// \xNN (and a literal backslash before "x" stays as it is: the escape is for
+// reading, not for a round trip to the original bytes).
+std::string to_valid_utf8(std::string_view text);
+
+// For one-line text output: control characters as \n, \t, \xNN.
+std::string printable(std::string_view text);
+
+} // namespace forensic

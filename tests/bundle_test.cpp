@@ -1,0 +1,129 @@
+// Portable bundles: export → import round trips, idempotence, out-of-order
+// import, and clear errors on malformed input.
+#include "support/temp_dir.hpp"
+
+#include "libforensic/bundle/bundle.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <random>
+
+using namespace forensic;
+using forensic::test::TempDir;
+
+namespace {
+
+const TimeNs june1 = *parse_rfc3339("2026-06-01T06:00:00Z");
+
+std::vector<SnapshotInput> history()
+{
+    std::vector<SnapshotInput> out;
+    for (int i = 0; i < 6; ++i) {
+        SnapshotInput s{"cc-ci", june1 + i * ns_per_day, june1 + i * ns_per_day + 5 * ns_per_second, "0.1.0", {}};
+        CollectorRun nix{"nix", CollectorStatus::ok, {}, {}};
+        for (int g = 1; g <= 2 + i; ++g)
+            nix.facts.push_back({"generation/" + std::to_string(g), "created", "t" + std::to_string(g),
+                                 june1 + g * ns_per_second});
+        s.collectors.push_back(nix);
+        if (i == 3)
+            s.collectors.push_back({"swarm", CollectorStatus::failed, "Cannot connect to the Docker daemon", {}});
+        else
+            s.collectors.push_back({"swarm", CollectorStatus::ok, {},
+                                    {{"app", "stamp.commit", i < 4 ? "7ae7b0f7" : "eb96de94", {}},
+                                     {"app", "label", "caf\xc3\xa9 \"quoted\"\nline", {}}}});
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::string dump_all(store::Store& db)
+{
+    std::string out;
+    for (const auto& s : db.snapshots()) out += bundle::to_json(bundle::snapshot_as_input(db, s)).dump() + "\n";
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("export then import, in any order, gives identical state")
+{
+    TempDir dir;
+    store::Store original(dir / "a.db", store::Store::Access::write);
+    for (const auto& s : history()) original.write(s);
+    std::vector<std::filesystem::path> files;
+    for (const auto& s : original.snapshots()) {
+        auto file = dir / ("s" + std::to_string(s.id) + ".json");
+        std::ofstream(file) << bundle::to_json(bundle::snapshot_as_input(original, s)).dump(1);
+        files.push_back(file);
+    }
+    std::mt19937 rng(7);
+    std::shuffle(files.begin(), files.end(), rng);
+    store::Store copy(dir / "b.db", store::Store::Access::write);
+    for (const auto& f : files) {
+        auto result = bundle::import_snapshot(copy, bundle::read_bundle_file(f), f.string());
+        CHECK(result.outcome == bundle::ImportOutcome::imported);
+    }
+    CHECK(dump_all(copy) == dump_all(original));
+}
+
+TEST_CASE("importing the same bundle twice changes nothing")
+{
+    TempDir dir;
+    store::Store db(dir / "a.db", store::Store::Access::write);
+    auto input = history()[0];
+    auto first = bundle::import_snapshot(db, input, "x.json");
+    auto second = bundle::import_snapshot(db, input, "x.json");
+    CHECK(first.outcome == bundle::ImportOutcome::imported);
+    CHECK(second.outcome == bundle::ImportOutcome::already_present);
+    CHECK(second.snapshot.id == first.snapshot.id);
+    CHECK(db.snapshots().size() == 1);
+}
+
+TEST_CASE("a different bundle for the same host and time is refused")
+{
+    TempDir dir;
+    store::Store db(dir / "a.db", store::Store::Access::write);
+    auto input = history()[0];
+    bundle::import_snapshot(db, input, "a.json");
+    input.collectors[0].facts[0].value = "changed";
+    try {
+        bundle::import_snapshot(db, input, "b.json");
+        FAIL("accepted a conflicting bundle");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("b.json") != std::string::npos);
+        CHECK(std::string(e.what()).find("already has a different snapshot") != std::string::npos);
+    }
+}
+
+TEST_CASE("malformed bundles are refused naming the file and what is wrong")
+{
+    TempDir dir;
+    auto check = [&](const std::string& text, const std::string& expected) {
+        auto file = dir / "bad.json";
+        std::ofstream(file) << text;
+        try {
+            bundle::read_bundle_file(file);
+            FAIL("accepted " << text);
+        } catch (const InputError& e) {
+            std::string message = e.what();
+            INFO(message);
+            CHECK(message.find("bad.json") != std::string::npos);
+            CHECK(message.find(expected) != std::string::npos);
+        }
+    };
+    check("{\"format\": \"forensic-bundle\", ", "malformed JSON at byte");
+    check("[]", "expected a JSON object");
+    check("{\"format\": \"other\"}", "not a forensic bundle");
+    check(R"({"format":"forensic-bundle","version":99})", "newer than this forensic reads");
+    check(R"({"format":"forensic-bundle","version":1,"host":"h","taken_at":"yesterday"})", "not an RFC 3339 time");
+    check(R"({"format":"forensic-bundle","version":1,"host":"h","taken_at":"2026-06-01T00:00:00Z",
+              "finished_at":"2026-06-01T00:00:00Z","tool_version":"x",
+              "collectors":[{"name":"nix","status":"ok","facts":[{"subject":"a","key":"b","value":3}]}]})",
+          "collectors[0].facts[0].value: expected a string");
+    check(R"({"format":"forensic-bundle","version":1,"host":"h","taken_at":"2026-06-01T00:00:00Z",
+              "finished_at":"2026-06-01T00:00:00Z","tool_version":"x",
+              "collectors":[{"name":"nix","status":"maybe","facts":[]}]})",
+          "collectors[0].status");
+    CHECK_THROWS_AS(bundle::read_bundle_file(dir / "missing.json"), InputError);
+}

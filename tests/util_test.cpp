@@ -1,0 +1,151 @@
+// Times, paths under --root, store path names, digests, UTF-8 and ordering.
+#include "support/host_fixture.hpp"
+#include "support/process.hpp"
+
+#include "libforensic/util/error.hpp"
+#include "libforensic/util/host_root.hpp"
+#include "libforensic/util/natural_order.hpp"
+#include "libforensic/util/sha256.hpp"
+#include "libforensic/util/store_path.hpp"
+#include "libforensic/util/time.hpp"
+#include "libforensic/util/utf8.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+
+using namespace forensic;
+using forensic::test::HostFixture;
+
+TEST_CASE("RFC 3339 times parse to nanoseconds and print back at their own precision")
+{
+    auto t = parse_rfc3339("2026-06-10T14:03:12.123456789Z");
+    REQUIRE(t);
+    CHECK(*t % ns_per_second == 123456789);
+    CHECK(format_rfc3339(*t) == "2026-06-10T14:03:12.123456789Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2026-06-10T14:03:12Z")) == "2026-06-10T14:03:12Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2026-06-10T14:03:12.5Z")) == "2026-06-10T14:03:12.5Z");
+    CHECK(*parse_rfc3339("2026-06-10T16:03:12+02:00") == *parse_rfc3339("2026-06-10T14:03:12Z"));
+    CHECK(*parse_rfc3339("2026-06-10T12:03:12-02:00") == *parse_rfc3339("2026-06-10T14:03:12Z"));
+    CHECK(format_rfc3339(0) == "1970-01-01T00:00:00Z");
+    CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59.999999999Z");
+}
+
+TEST_CASE("malformed times are refused")
+{
+    for (const char* bad : {"", "2026-06-10", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-06-10T25:00:00Z",
+                            "2026-06-10T14:03:12", "2026-06-10T14:03:12.Z", "2026-06-10T14:03:12.1234567891Z",
+                            "2026-06-10T14:03:12+0200", "2026-06-10T14:03:12Zjunk", "yesterday"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_rfc3339(bad).has_value());
+    }
+}
+
+TEST_CASE("command-line times take dates, zone-less times as UTC, and offsets")
+{
+    CHECK(parse_time_argument("2026-06-10", "--from") == *parse_rfc3339("2026-06-10T00:00:00Z"));
+    CHECK(parse_time_argument("2026-06-10", "--to", true) == *parse_rfc3339("2026-06-11T00:00:00Z") - 1);
+    CHECK(parse_time_argument("2026-06-10T06:00:00", "--at") == *parse_rfc3339("2026-06-10T06:00:00Z"));
+    CHECK(parse_time_argument("2026-06-10T08:00:00+02:00", "--at") == *parse_rfc3339("2026-06-10T06:00:00Z"));
+    try {
+        parse_time_argument("10/06/2026", "--from");
+        FAIL("accepted a malformed time");
+    } catch (const UsageError& e) {
+        CHECK(std::string(e.what()).find("--from: '10/06/2026'") != std::string::npos);
+    }
+    CHECK(from_epoch_seconds(1781199631.4) == *parse_rfc3339("2026-06-11T17:40:31.4Z"));
+}
+
+TEST_CASE("paths resolve under the root, with absolute targets kept inside it")
+{
+    HostFixture host;
+    host.file("/nix/store/aaa-abra/bin/abra", "x");
+    host.symlink("/bin/abra", "/nix/store/aaa-abra/bin/abra");
+    host.symlink("/usr/local/abra", "../../bin/abra");
+    HostRoot root(host.root());
+    auto r = root.resolve("/usr/local/abra");
+    CHECK(r.exists);
+    CHECK(r.host_path == "/nix/store/aaa-abra/bin/abra");
+    CHECK(r.links == std::vector<std::string>{"/usr/local/abra", "/bin/abra"});
+}
+
+TEST_CASE("a dangling chain names the link whose target is missing")
+{
+    HostFixture host;
+    host.symlink("/a", "/b");
+    host.symlink("/b", "/nix/store/gone/bin/abra");
+    HostRoot root(host.root());
+    auto r = root.resolve("/a");
+    CHECK_FALSE(r.exists);
+    CHECK(r.missing == "/nix");
+    CHECK(r.dangling_link == "/b");
+    auto plain = root.resolve("/not/there");
+    CHECK_FALSE(plain.exists);
+    CHECK(plain.dangling_link.empty());
+}
+
+TEST_CASE("a chain that climbs out of the root or loops is a PathError")
+{
+    HostFixture host;
+    host.symlink("/up", "../../../etc/passwd");
+    host.symlink("/loop1", "/loop2");
+    host.symlink("/loop2", "/loop1");
+    HostRoot root(host.root());
+    CHECK_THROWS_AS(root.resolve("/up"), PathError);
+    CHECK_THROWS_AS(root.resolve("/loop1"), PathError);
+    CHECK_THROWS_AS(root.resolve("/../x"), PathError);
+}
+
+TEST_CASE("~ is the invoking user's home, under the root")
+{
+    HostRoot root("/tmp/r", "/home/ci");
+    CHECK(root.expand_home("~/.abra") == "/home/ci/.abra");
+    CHECK(root.expand_home("/abs") == "/abs");
+    CHECK(root.real("/home/ci/.abra") == std::filesystem::path("/tmp/r/home/ci/.abra"));
+}
+
+TEST_CASE("store path names split into hash, pname and version")
+{
+    auto p = parse_store_path("/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-abra-0.13.0-beta/bin/abra");
+    REQUIRE(p);
+    CHECK(p->path == "/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-abra-0.13.0-beta");
+    CHECK(p->pname == "abra");
+    CHECK(p->version == "0.13.0-beta");
+    auto system = parse_store_path("/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-nixos-system-cc-ci-24.05.20240601");
+    REQUIRE(system);
+    CHECK(system->pname == "nixos-system-cc-ci");
+    CHECK(system->version == "24.05.20240601");
+    CHECK_FALSE(parse_store_path("/usr/bin/abra"));
+    CHECK_FALSE(parse_store_path("/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-abra-1")); // e is not in Nix's base-32
+    CHECK(parse_store_path("/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-source")->version.empty());
+}
+
+TEST_CASE("sha256 agrees with sha256sum")
+{
+    forensic::test::TempDir dir;
+    std::string data;
+    for (int i = 0; i < 200000; ++i) data += static_cast<char>(i * 31 + 7);
+    for (std::size_t size : {std::size_t{0}, std::size_t{55}, std::size_t{56}, std::size_t{64}, data.size()}) {
+        auto file = dir / ("f" + std::to_string(size));
+        std::ofstream(file, std::ios::binary) << data.substr(0, size);
+        auto oracle = forensic::test::run_checked({"sha256sum", file.string()}).substr(0, 64);
+        CHECK(sha256_file(file) == oracle);
+    }
+}
+
+TEST_CASE("invalid UTF-8 is escaped and valid text is untouched")
+{
+    CHECK(to_valid_utf8("caf\xc3\xa9") == "caf\xc3\xa9");
+    CHECK(to_valid_utf8("ref\xff\xfe") == "ref\\xff\\xfe");
+    CHECK(to_valid_utf8("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
+    CHECK(is_valid_utf8(to_valid_utf8("\xc3")));
+    CHECK(printable("a\nb\tc\x01") == "a\\nb\\tc\\x01");
+}
+
+TEST_CASE("natural order sorts numbers by value")
+{
+    CHECK(natural_less("generation/9", "generation/10"));
+    CHECK_FALSE(natural_less("generation/10", "generation/9"));
+    CHECK(natural_less("a", "b"));
+    CHECK(natural_less("v1.2", "v1.10"));
+    CHECK_FALSE(natural_less("x", "x"));
+}

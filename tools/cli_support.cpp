@@ -1,0 +1,70 @@
+#include "cli_support.hpp"
+
+#include "help_text.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace forensic::cli {
+
+std::string_view help_for(std::string_view command)
+{
+    for (const auto& [name, text] : help_sections())
+        if (name == command) return text;
+    return {};
+}
+
+po::variables_map parse(std::string_view command, const Args& args, const po::options_description& options,
+                        const po::positional_options_description& positional)
+{
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError("forensic " + std::string(command) + ": " + e.what() + " (see forensic " +
+                         std::string(command) + " --help)");
+    }
+    return vm;
+}
+
+void add_db_option(po::options_description& options)
+{
+    options.add_options()("db", po::value<std::string>(), "database file");
+}
+
+std::string db_path(const po::variables_map& vm)
+{
+    if (vm.count("db")) return vm["db"].as<std::string>();
+    if (const char* env = std::getenv("FORENSIC_DB"); env && *env) return env;
+    return "/var/lib/forensic/forensic.db";
+}
+
+std::vector<std::string> split_list(const std::vector<std::string>& values)
+{
+    std::vector<std::string> out;
+    for (const auto& value : values) {
+        std::size_t pos = 0;
+        while (pos <= value.size()) {
+            auto next = value.find(',', pos);
+            if (next == std::string::npos) next = value.size();
+            if (next > pos) out.push_back(value.substr(pos, next - pos));
+            pos = next + 1;
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> optional_string(const po::variables_map& vm, const char* name)
+{
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+void print_json(const nlohmann::ordered_json& doc)
+{
+    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+}
+
+} // namespace forensic::cli

@@ -1,0 +1,53 @@
+// What every subcommand shares: argument parsing, help, exit codes, output.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes, documented in docs/cli.md.
+enum ExitCode : int {
+    exit_ok = 0,
+    exit_changes = 1,  // diff --exit-code found changes; verify found problems
+    exit_usage = 2,    // bad options or arguments
+    exit_partial = 3,  // snapshot stored, but a collector failed or reported errors; import rejected a bundle
+    exit_failure = 4,  // could not do the job: unreadable database, malformed input, ...
+};
+
+using Args = std::vector<std::string>;
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    int (*run)(const Args& args);
+};
+
+const std::vector<Command>& commands();
+
+// The help section of `command` ("" for the overview).
+std::string_view help_for(std::string_view command);
+
+// Parses `args` against `options` (+ positional names). Throws UsageError with
+// Boost's message naming the command.
+po::variables_map parse(std::string_view command, const Args& args, const po::options_description& options,
+                        const po::positional_options_description& positional = {});
+
+// The --db option every store command takes, and its default ($FORENSIC_DB,
+// else /var/lib/forensic/forensic.db).
+void add_db_option(po::options_description& options);
+std::string db_path(const po::variables_map& vm);
+
+// Splits "a,b" lists given once or repeated.
+std::vector<std::string> split_list(const std::vector<std::string>& values);
+
+std::optional<std::string> optional_string(const po::variables_map& vm, const char* name);
+
+void print_json(const nlohmann::ordered_json& doc);
+
+} // namespace forensic::cli

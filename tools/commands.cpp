@@ -1,0 +1,18 @@
+#include "commands.hpp"
+
+namespace forensic::cli {
+
+const std::vector<Command>& commands()
+{
+    static const std::vector<Command> all = {
+        {"snapshot", "collect the host's state into the database", run_snapshot},
+        {"list", "list snapshots, newest first", run_list},
+        {"show", "show the state as of a snapshot", run_show},
+        {"export", "write a snapshot as a portable bundle", run_export},
+        {"import", "load bundles into the database", run_import},
+        {"collectors", "list the collectors and what they read", run_collectors},
+    };
+    return all;
+}
+
+} // namespace forensic::cli

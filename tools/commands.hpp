@@ -1,0 +1,15 @@
+// One function per subcommand, each in its own cmd_*.cpp.
+#pragma once
+
+#include "cli_support.hpp"
+
+namespace forensic::cli {
+
+int run_snapshot(const Args& args);
+int run_list(const Args& args);
+int run_show(const Args& args);
+int run_export(const Args& args);
+int run_import(const Args& args);
+int run_collectors(const Args& args);
+
+} // namespace forensic::cli
