@@ -42,9 +42,11 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
             fact.key = to_valid_utf8(fact.key);
             fact.value = to_valid_utf8(fact.value);
         }
+    } catch (const CollectorSkipped& e) {
+        run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
     } catch (Error& e) {
         e.add_trace("while running collector '" + run.name + "'");
-        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
+        run = CollectorRun{run.name, CollectorStatus::failed, e.describe(), {}};
     } catch (const std::exception& e) {
         run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
     }

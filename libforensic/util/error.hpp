@@ -52,6 +52,12 @@ class CollectorError : public Error {
     using Error::Error;
 };
 
+// A collector was told not to run (e.g. mirrors with --offline); the
+// snapshot records it as skipped, with this message as the reason.
+class CollectorSkipped : public Error {
+    using Error::Error;
+};
+
 // A host path could not be resolved inside --root (dangling, loop, escape).
 class PathError : public Error {
     using Error::Error;
