@@ -1,6 +1,7 @@
 #include "cli_support.hpp"
 
 #include "help_text.hpp"
+#include "libforensic/util/atomic_file.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <cstdlib>
@@ -62,9 +63,26 @@ std::optional<std::string> optional_string(const po::variables_map& vm, const ch
     return vm[name].as<std::string>();
 }
 
+std::string json_text(const nlohmann::ordered_json& doc, int indent)
+{
+    return doc.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 void print_json(const nlohmann::ordered_json& doc)
 {
-    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << json_text(doc);
+}
+
+} // namespace forensic::cli
+
+namespace forensic::cli {
+
+void write_output(const std::optional<std::string>& file, const std::string& text)
+{
+    if (file && *file != "-")
+        write_file_atomically(*file, text);
+    else
+        std::cout << text;
 }
 
 } // namespace forensic::cli

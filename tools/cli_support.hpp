@@ -48,6 +48,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& values);
 
 std::optional<std::string> optional_string(const po::variables_map& vm, const char* name);
 
+// JSON as printed: indented, invalid UTF-8 (never expected) replaced, not fatal.
+std::string json_text(const nlohmann::ordered_json& doc, int indent = 2);
 void print_json(const nlohmann::ordered_json& doc);
+
+// Writes `text` to FILE atomically (-o FILE), or to stdout when none or "-".
+void write_output(const std::optional<std::string>& file, const std::string& text);
 
 } // namespace forensic::cli

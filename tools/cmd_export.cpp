@@ -1,9 +1,7 @@
 #include "commands.hpp"
 
 #include "libforensic/bundle/bundle.hpp"
-#include "libforensic/util/atomic_file.hpp"
 
-#include <iostream>
 
 namespace forensic::cli {
 
@@ -21,11 +19,8 @@ int run_export(const Args& args)
 
     store::Store db(db_path(vm), store::Store::Access::read);
     auto snapshot = db.resolve(vm["snapshot"].as<std::string>(), optional_string(vm, "host"));
-    auto text = bundle::to_json(bundle::snapshot_as_input(db, snapshot)).dump(1) + "\n";
-    if (auto file = optional_string(vm, "output"); file && *file != "-")
-        write_file_atomically(*file, text);
-    else
-        std::cout << text;
+    auto text = json_text(bundle::to_json(bundle::snapshot_as_input(db, snapshot)), 1);
+    write_output(optional_string(vm, "output"), text);
     return exit_ok;
 }
 

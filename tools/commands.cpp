@@ -8,6 +8,8 @@ const std::vector<Command>& commands()
         {"snapshot", "collect the host's state into the database", run_snapshot},
         {"list", "list snapshots, newest first", run_list},
         {"show", "show the state as of a snapshot", run_show},
+        {"diff", "what changed between two snapshots", run_diff},
+        {"timeline", "what happened between two times, in order, with evidence", run_timeline},
         {"export", "write a snapshot as a portable bundle", run_export},
         {"import", "load bundles into the database", run_import},
         {"collectors", "list the collectors and what they read", run_collectors},

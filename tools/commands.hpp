@@ -11,5 +11,7 @@ int run_show(const Args& args);
 int run_export(const Args& args);
 int run_import(const Args& args);
 int run_collectors(const Args& args);
+int run_diff(const Args& args);
+int run_timeline(const Args& args);
 
 } // namespace forensic::cli

@@ -2,8 +2,10 @@
 //
 // subject generation/<N>: target (the link as written), store_path (resolved
 //   under --root), created (the link's own mtime, as nix-env
-//   --list-generations reports it; also the event time), abra.present,
-//   abra.path, abra.store_path, abra.version; error for a dangling chain.
+//   --list-generations reports it), abra.present, abra.path, abra.store_path,
+//   abra.version; error for a dangling chain. A generation never changes once
+//   made, so all its facts but the error carry its creation time as their
+//   event time: a timeline places them when the generation appeared.
 // subject profile: generation (what `system` points to).
 // subject current-system: store_path, generation (which generation it is).
 #include "libforensic/collect/file_facts.hpp"
@@ -79,24 +81,25 @@ private:
             facts.push_back({subject, error_key, link_path + " is not a symbolic link", {}});
             return;
         }
-        facts.push_back({subject, "target", link->target, {}});
-        facts.push_back({subject, "created", format_rfc3339(link->mtime), link->mtime});
+        auto created = link->mtime;
+        facts.push_back({subject, "target", link->target, created});
+        facts.push_back({subject, "created", format_rfc3339(created), created});
         try {
             auto system = root.resolve(link_path);
             if (!system.exists) {
                 facts.push_back({subject, error_key, dangling_message(system, link_path), {}});
                 return;
             }
-            facts.push_back({subject, "store_path", system.host_path, {}});
+            facts.push_back({subject, "store_path", system.host_path, created});
             store_paths[number] = system.host_path;
-            collect_abra(root, system.host_path, subject, facts);
+            collect_abra(root, system.host_path, subject, created, facts);
         } catch (const PathError& e) {
             facts.push_back({subject, error_key, e.what(), {}});
         }
     }
 
     static void collect_abra(const HostRoot& root, const std::string& system, const std::string& subject,
-                             std::vector<Fact>& facts)
+                             TimeNs created, std::vector<Fact>& facts)
     {
         auto wanted = system + "/sw/bin/abra";
         auto abra = root.resolve(wanted);
@@ -106,14 +109,14 @@ private:
                 return;
             }
             // No abra in this generation: a fact, not an error.
-            facts.push_back({subject, "abra.present", "false", {}});
+            facts.push_back({subject, "abra.present", "false", created});
             return;
         }
-        facts.push_back({subject, "abra.present", "true", {}});
-        facts.push_back({subject, "abra.path", abra.host_path, {}});
+        facts.push_back({subject, "abra.present", "true", created});
+        facts.push_back({subject, "abra.path", abra.host_path, created});
         if (auto store = parse_store_path(abra.host_path)) {
-            facts.push_back({subject, "abra.store_path", store->path, {}});
-            if (!store->version.empty()) facts.push_back({subject, "abra.version", store->version, {}});
+            facts.push_back({subject, "abra.store_path", store->path, created});
+            if (!store->version.empty()) facts.push_back({subject, "abra.version", store->version, created});
         }
     }
 

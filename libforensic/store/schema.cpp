@@ -121,10 +121,17 @@ std::string views_v1()
            "AND n.valid_from = s.taken_at);\n";
 }
 
-// Index i holds the migration from version i to i + 1.
+// Version 2: facts by the time they carry, for timelines over long ranges.
+std::string event_index_v2()
+{
+    return "CREATE INDEX fact_by_event ON fact(host_id, event_time) WHERE event_time IS NOT NULL;\n";
+}
+
+// Index i holds the migration from version i to i + 1. Never edit a released
+// one: add the next.
 const std::vector<std::string>& migrations()
 {
-    static const std::vector<std::string> all = {schema_v1() + views_v1()};
+    static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2()};
     return all;
 }
 

@@ -49,6 +49,26 @@ struct FactFilter {
     std::optional<std::string> subject;
 };
 
+// One interval with its fact identity, for the analysis commands.
+struct IntervalRecord {
+    long long key_id = 0;
+    std::string source;
+    std::string subject;
+    std::string key;
+    std::string value;
+    std::optional<TimeNs> event_time;
+    TimeNs valid_from = 0;
+    std::optional<TimeNs> valid_to;
+};
+
+// A snapshot and the collectors that succeeded in it (only they observed).
+struct SnapshotCoverage {
+    SnapshotInfo snapshot;
+    std::vector<std::string> ok_collectors;
+
+    bool observed(const std::string& source) const;
+};
+
 inline constexpr std::chrono::milliseconds default_busy_timeout{60'000};
 
 class Store {
@@ -79,6 +99,22 @@ public:
     // Every fact as of `snapshot` (including those carried for a failed
     // collector), in source/subject/key order.
     std::vector<StoredFact> state(const SnapshotInfo& snapshot, const FactFilter& filter = {});
+
+    // History queries (fact_history.cpp), all through the time indexes.
+    // Intervals that begin or end at a snapshot taken in (lo, hi].
+    std::vector<IntervalRecord> intervals_changing(const std::string& host, TimeNs lo, TimeNs hi);
+    // Intervals whose fact carries an event time in [from, to].
+    std::vector<IntervalRecord> intervals_with_event(const std::string& host, TimeNs from, TimeNs to);
+    // The interval of `key_id` that ended at `at` (a fact's previous value).
+    std::optional<IntervalRecord> interval_ending(const std::string& host, long long key_id, TimeNs at);
+    // Every interval of one source's keys whose subject starts with `prefix`.
+    std::vector<IntervalRecord> source_history(const std::string& host, const std::string& source,
+                                               const std::string& subject_prefix);
+    // Every interval of one key, oldest first.
+    std::vector<IntervalRecord> key_history(const std::string& host, const std::string& source,
+                                            const std::string& subject, const std::string& key);
+    // Snapshots of a host in time order, with the collectors that succeeded.
+    std::vector<SnapshotCoverage> coverage(const std::string& host);
 
     // Stores one snapshot in one transaction; see snapshot_writer.cpp.
     WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});

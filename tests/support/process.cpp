@@ -84,4 +84,10 @@ std::string forensic_binary()
     return bin;
 }
 
+ProcessResult forensic_run(std::vector<std::string> args, const std::map<std::string, std::string>& env)
+{
+    args.insert(args.begin(), forensic_binary());
+    return run_process(args, env);
+}
+
 } // namespace forensic::test

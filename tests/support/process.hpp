@@ -26,4 +26,7 @@ std::string run_checked(const std::vector<std::string>& argv, const std::map<std
 // The forensic binary under test (FORENSIC_BIN, set by meson).
 std::string forensic_binary();
 
+// Runs the forensic binary under test with `args`.
+ProcessResult forensic_run(std::vector<std::string> args, const std::map<std::string, std::string>& env = {});
+
 } // namespace forensic::test

@@ -1,0 +1,173 @@
+#include "libforensic/analyze/timeline.hpp"
+
+#include "libforensic/analyze/generation_abra.hpp"
+#include "libforensic/analyze/recipe_scope.hpp"
+#include "libforensic/analyze/relevance.hpp"
+#include "libforensic/util/error.hpp"
+#include "libforensic/util/natural_order.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace forensic::analyze {
+namespace {
+
+class TimelineBuilder {
+public:
+    TimelineBuilder(store::Store& store, const TimelineOptions& options)
+        : store_(store), options_(options), host_(store.default_host(options.host)),
+          coverage_(store.coverage(host_)), scope_(store, host_, options.recipe)
+    {
+        for (const auto& c : coverage_) snapshot_ids_[c.snapshot.taken_at] = c.snapshot.id;
+    }
+
+    Timeline build()
+    {
+        Timeline timeline{host_, options_.from, options_.to, {}};
+        add_event_time_events(timeline.events);
+        add_snapshot_events(timeline.events);
+        refine_generation_relevance(timeline.events);
+        std::sort(timeline.events.begin(), timeline.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
+            if (a.sort_time() != b.sort_time()) return a.sort_time() < b.sort_time();
+            if (a.source != b.source) return a.source < b.source;
+            if (a.subject != b.subject) return natural_less(a.subject, b.subject);
+            return natural_less(a.key, b.key);
+        });
+        return timeline;
+    }
+
+private:
+    bool wanted(const std::string& source, const std::string& subject) const
+    {
+        if (options_.source && source != *options_.source) return false;
+        return scope_.contains(source, subject);
+    }
+
+    // One event per fact that carries an event time in the range; the same
+    // fact seen in several intervals (carried, spliced) is one event.
+    void add_event_time_events(std::vector<TimelineEvent>& events)
+    {
+        std::map<std::tuple<long long, std::string, TimeNs>, const store::IntervalRecord*> first_seen;
+        auto rows = store_.intervals_with_event(host_, options_.from, options_.to);
+        for (const auto& row : rows) {
+            if (!wanted(row.source, row.subject)) continue;
+            auto& slot = first_seen[{row.key_id, row.value, *row.event_time}];
+            if (!slot || row.valid_from < slot->valid_from) slot = &row;
+        }
+        for (const auto& [identity, row] : first_seen) {
+            TimelineEvent e;
+            e.time = row->event_time;
+            e.basis = TimeBasis::event;
+            e.source = row->source;
+            e.subject = row->subject;
+            e.key = row->key;
+            e.after = row->value;
+            // The value this one replaced, if the snapshots saw one.
+            auto previous = store_.interval_ending(host_, row->key_id, row->valid_from);
+            if (previous && previous->value != row->value) e.before = previous->value;
+            e.change = e.before ? Change::changed : Change::added;
+            e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
+            e.evidence_snapshot = snapshot_ids_.at(row->valid_from);
+            events.push_back(std::move(e));
+        }
+    }
+
+    // The last snapshot before `t` in which `source` was observed.
+    std::optional<TimeNs> previous_observation(const std::string& source, TimeNs t) const
+    {
+        for (auto it = coverage_.rbegin(); it != coverage_.rend(); ++it)
+            if (it->snapshot.taken_at < t && it->observed(source)) return it->snapshot.taken_at;
+        return std::nullopt;
+    }
+
+    void add_snapshot_events(std::vector<TimelineEvent>& events)
+    {
+        // Snapshots whose span since the previous one overlaps the range.
+        std::optional<TimeNs> lo, hi;
+        for (std::size_t i = 1; i < coverage_.size(); ++i) {
+            auto before = coverage_[i - 1].snapshot.taken_at, at = coverage_[i].snapshot.taken_at;
+            if (at < options_.from || before > options_.to) continue;
+            if (!lo) lo = before;
+            hi = at;
+        }
+        if (!lo) return;
+        auto rows = store_.intervals_changing(host_, *lo, *hi);
+        // Per key and boundary time: the interval that ended there and the one that began.
+        struct Boundary {
+            const store::IntervalRecord* ended = nullptr;
+            const store::IntervalRecord* began = nullptr;
+        };
+        std::map<std::pair<long long, TimeNs>, Boundary> boundaries;
+        for (const auto& row : rows) {
+            if (!wanted(row.source, row.subject)) continue;
+            if (row.valid_from > *lo && row.valid_from <= *hi) boundaries[{row.key_id, row.valid_from}].began = &row;
+            if (row.valid_to && *row.valid_to > *lo && *row.valid_to <= *hi)
+                boundaries[{row.key_id, *row.valid_to}].ended = &row;
+        }
+        for (const auto& [where, b] : boundaries) {
+            // A value that carries its own time is reported at that time.
+            if (b.began && b.began->event_time) continue;
+            const auto& id = b.began ? *b.began : *b.ended;
+            auto since = previous_observation(id.source, where.second);
+            if (!since) continue; // the source's first observation: a baseline, not a change
+            if (where.second < options_.from || *since > options_.to) continue;
+            TimelineEvent e;
+            e.basis = TimeBasis::snapshot;
+            e.not_before = since;
+            e.not_after = where.second;
+            e.source = id.source;
+            e.subject = id.subject;
+            e.key = id.key;
+            if (b.ended) e.before = b.ended->value;
+            if (b.began) e.after = b.began->value;
+            e.change = !b.ended ? Change::added : !b.began ? Change::removed : Change::changed;
+            e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
+            e.evidence_snapshot = snapshot_ids_.at(where.second);
+            events.push_back(std::move(e));
+        }
+    }
+
+    // A generation's abra facts matter only where they differ from the
+    // generation before it: an unchanged abra in a new generation, or an old
+    // generation removed, is context.
+    void refine_generation_relevance(std::vector<TimelineEvent>& events)
+    {
+        std::optional<GenerationAbra> generations;
+        for (auto& e : events) {
+            if (e.source != "nix" || !e.stamp_relevant) continue;
+            if (e.change == Change::removed) {
+                e.stamp_relevant = !GenerationAbra::number(e.subject);
+                continue;
+            }
+            if (!generations) generations.emplace(store_, host_);
+            if (auto differs = generations->differs_from_previous(e.subject, e.key, e.after.value_or("")))
+                e.stamp_relevant = *differs;
+        }
+    }
+
+    store::Store& store_;
+    const TimelineOptions& options_;
+    std::string host_;
+    std::vector<store::SnapshotCoverage> coverage_;
+    RecipeScope scope_;
+    std::unordered_map<TimeNs, long long> snapshot_ids_;
+};
+
+} // namespace
+
+const char* to_string(TimeBasis basis)
+{
+    return basis == TimeBasis::event ? "event" : "snapshot";
+}
+
+Timeline build_timeline(store::Store& store, const TimelineOptions& options)
+{
+    if (options.to < options.from)
+        throw UsageError("the timeline's --to (" + format_rfc3339(options.to) + ") is before its --from (" +
+                         format_rfc3339(options.from) + ")");
+    return TimelineBuilder(store, options).build();
+}
+
+} // namespace forensic::analyze

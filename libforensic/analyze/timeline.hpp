@@ -1,0 +1,59 @@
+// `forensic timeline`: what happened between two times, in order, merged from
+// two kinds of evidence:
+//   1. event times that facts carry (a generation's creation, a reflog entry,
+//      a tagger date, an UpdateStatus time, a run's finish), from any snapshot
+//      — also one taken after the range, so a single late snapshot
+//      reconstructs what came before it;
+//   2. changes between consecutive snapshots, bounded by the two snapshot times
+//      when no event time says more.
+// A change to a fact that carries an event time is reported once, at that time.
+#pragma once
+
+#include "libforensic/analyze/diff.hpp"
+#include "libforensic/store/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::analyze {
+
+enum class TimeBasis { event, snapshot };
+const char* to_string(TimeBasis basis);
+
+struct TimelineEvent {
+    std::optional<TimeNs> time;       // event basis
+    std::optional<TimeNs> not_before; // snapshot basis: the last snapshot that saw the old state
+    std::optional<TimeNs> not_after;  // snapshot basis: the first that saw the new one
+    TimeBasis basis = TimeBasis::event;
+    std::string source;
+    std::string subject;
+    std::string key;
+    Change change = Change::added;
+    std::optional<std::string> before;
+    std::optional<std::string> after;
+    bool stamp_relevant = false;
+    long long evidence_snapshot = 0; // show this snapshot to see the fact
+
+    // When it happened, or the latest it can have happened.
+    TimeNs sort_time() const { return time ? *time : *not_after; }
+};
+
+struct TimelineOptions {
+    std::optional<std::string> host;
+    TimeNs from = 0;
+    TimeNs to = 0;
+    std::string recipe; // empty: every recipe
+    std::optional<std::string> source;
+};
+
+struct Timeline {
+    std::string host;
+    TimeNs from = 0;
+    TimeNs to = 0;
+    std::vector<TimelineEvent> events; // in time order
+};
+
+Timeline build_timeline(store::Store& store, const TimelineOptions& options);
+
+} // namespace forensic::analyze

@@ -1,0 +1,158 @@
+#include "libforensic/render/timeline_views.hpp"
+
+#include "libforensic/render/table.hpp"
+#include "libforensic/util/utf8.hpp"
+
+namespace forensic::render {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json optional_text(const std::optional<std::string>& value)
+{
+    return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+ordered_json optional_time(const std::optional<TimeNs>& time)
+{
+    return time ? ordered_json(format_rfc3339(*time)) : ordered_json(nullptr);
+}
+
+// "2026-06-10T14:03:12Z" → "14:03:12" (with the fraction, if any)
+std::string clock(TimeNs t)
+{
+    auto text = format_rfc3339(t);
+    return text.substr(11, text.size() - 12);
+}
+
+std::string short_stamp(TimeNs t)
+{
+    return format_rfc3339(t).substr(5, 11).replace(5, 1, " ");
+}
+
+std::string markdown_cell(std::string text)
+{
+    std::string out;
+    for (char c : printable(text)) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+}
+
+std::size_t relevant_count(const analyze::Timeline& t)
+{
+    std::size_t n = 0;
+    for (const auto& e : t.events) n += e.stamp_relevant;
+    return n;
+}
+
+} // namespace
+
+std::string event_time_text(const analyze::TimelineEvent& e)
+{
+    if (e.time) return format_rfc3339(*e.time).substr(0, 10) + " " + clock(*e.time);
+    return short_stamp(*e.not_before) + " … " + short_stamp(*e.not_after);
+}
+
+std::string change_text(const analyze::TimelineEvent& e)
+{
+    switch (e.change) {
+    case analyze::Change::added: return "+ " + printable(e.after.value_or(""));
+    case analyze::Change::removed: return "- " + printable(e.before.value_or(""));
+    case analyze::Change::changed: break;
+    }
+    return printable(e.before.value_or("")) + " → " + printable(e.after.value_or(""));
+}
+
+namespace {
+
+// Consecutive events at the same time (or bounds) about the same subject: one
+// generation appearing, one run finishing. Views print them under one heading.
+std::vector<std::vector<const analyze::TimelineEvent*>> group_events(const analyze::Timeline& t)
+{
+    std::vector<std::vector<const analyze::TimelineEvent*>> groups;
+    for (const auto& e : t.events) {
+        if (!groups.empty()) {
+            const auto& last = *groups.back().front();
+            if (last.time == e.time && last.not_before == e.not_before && last.not_after == e.not_after &&
+                last.source == e.source && last.subject == e.subject) {
+                groups.back().push_back(&e);
+                continue;
+            }
+        }
+        groups.push_back({&e});
+    }
+    return groups;
+}
+
+} // namespace
+
+std::string timeline_text(const analyze::Timeline& t)
+{
+    std::string out = "timeline of " + t.host + " from " + format_rfc3339(t.from) + " to " + format_rfc3339(t.to) +
+                      ": " + std::to_string(t.events.size()) + " events, " + std::to_string(relevant_count(t)) +
+                      " stamp-relevant (*)\n";
+    if (t.events.empty()) return out + "no events in this range\n";
+    std::string day;
+    for (const auto& group : group_events(t)) {
+        const auto& first = *group.front();
+        auto event_day = format_date(first.sort_time());
+        if (event_day != day) {
+            day = event_day;
+            out += "\n" + day + "\n";
+        }
+        std::string when = first.time ? clock(*first.time)
+                                      : "between " + short_stamp(*first.not_before) + " and " +
+                                            short_stamp(*first.not_after);
+        out += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
+               std::to_string(first.evidence_snapshot) + ")\n";
+        Table table;
+        for (const auto* e : group)
+            table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
+        out += table.str("    ");
+    }
+    return out;
+}
+
+ordered_json timeline_json(const analyze::Timeline& t)
+{
+    ordered_json out{{"from", format_rfc3339(t.from)}, {"to", format_rfc3339(t.to)}};
+    auto& events = out["events"] = ordered_json::array();
+    for (const auto& e : t.events)
+        events.push_back(ordered_json{
+            {"time", optional_time(e.time)},
+            {"time_basis", to_string(e.basis)},
+            {"not_before", optional_time(e.not_before)},
+            {"not_after", optional_time(e.not_after)},
+            {"source", e.source},
+            {"subject", e.subject},
+            {"key", e.key},
+            {"change", to_string(e.change)},
+            {"before", optional_text(e.before)},
+            {"after", optional_text(e.after)},
+            {"stamp_relevant", e.stamp_relevant},
+            {"evidence", {{"snapshot", e.evidence_snapshot}, {"source", e.source}, {"subject", e.subject}, {"key", e.key}}},
+        });
+    return out;
+}
+
+std::string timeline_markdown(const analyze::Timeline& t)
+{
+    std::string out = "**Timeline of " + markdown_cell(t.host) + "**, " + format_rfc3339(t.from) + " → " +
+                      format_rfc3339(t.to) + ": " + std::to_string(t.events.size()) + " events, " +
+                      std::to_string(relevant_count(t)) + " stamp-relevant (**bold**)\n\n";
+    if (t.events.empty()) return out + "_No events in this range._\n";
+    out += "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n";
+    for (const auto& group : group_events(t)) {
+        const auto& first = *group.front();
+        std::string changes;
+        for (const auto* e : group) {
+            auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
+            changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
+        }
+        out += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) + " | " +
+               changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
+    }
+    return out;
+}
+
+} // namespace forensic::render

@@ -1,0 +1,26 @@
+// The forms of `forensic timeline`: text grouped by day, JSON for scripts,
+// a Markdown table for an issue comment, and a self-contained HTML report.
+#pragma once
+
+#include "libforensic/analyze/timeline.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace forensic::render {
+
+std::string timeline_text(const analyze::Timeline& timeline);
+// {"from", "to", "events": [{time, time_basis, not_before, not_after, source,
+//  subject, key, change, before, after, stamp_relevant, evidence}]}
+nlohmann::ordered_json timeline_json(const analyze::Timeline& timeline);
+std::string timeline_markdown(const analyze::Timeline& timeline);
+// One file, no external assets: an SVG with a lane per source and a mark per
+// event (a bar across its bounds for a snapshot-bounded one), then the table.
+std::string timeline_html(const analyze::Timeline& timeline);
+
+// "2026-06-10 14:03:12" or "06-09 06:00 … 06-10 06:00" for a bounded event.
+std::string event_time_text(const analyze::TimelineEvent& event);
+// "before → after", "+ after" or "- before".
+std::string change_text(const analyze::TimelineEvent& event);
+
+} // namespace forensic::render

@@ -1,0 +1,142 @@
+// diff and timeline through the forensic command: exit codes, --json, the
+// formats and files; and the HTML report loaded in headless Chromium as a
+// person would open it.
+#include "support/case_history.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+using namespace forensic;
+using forensic::test::forensic_run;
+using forensic::test::run_process;
+using forensic::test::TempDir;
+
+namespace {
+
+std::string case_db(const TempDir& dir)
+{
+    auto file = (dir / "case.db").string();
+    store::Store db(file, store::Store::Access::write);
+    forensic::test::write_case_history(db);
+    return file;
+}
+
+std::string slurp(const std::filesystem::path& file)
+{
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct PageLoad {
+    std::string dom;
+    std::vector<std::string> console_errors;
+};
+
+// Loads a file in headless Chromium; returns the DOM after load and every
+// console error or uncaught exception Chromium logged.
+PageLoad load_in_chromium(const TempDir& dir, const std::filesystem::path& page)
+{
+    auto r = run_process({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          "--user-data-dir=" + (dir / "chromium-profile").string(), "--enable-logging=stderr",
+                          "--v=0", "--dump-dom", "file://" + page.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err);
+    PageLoad load{r.out, {}};
+    std::istringstream lines(r.err);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos)
+            load.console_errors.push_back(line);
+    return load;
+}
+
+std::size_t count(const std::string& text, const std::regex& pattern)
+{
+    return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), pattern), std::sregex_iterator()));
+}
+
+} // namespace
+
+TEST_CASE("diff --exit-code exits 1 on changes and 0 without, as git diff does")
+{
+    TempDir dir;
+    auto db = case_db(dir);
+    auto changed = forensic_run({"diff", "1", "latest", "--db", db, "--exit-code"});
+    CHECK(changed.exit_code == 1);
+    CHECK(changed.out.find("14 changes") != std::string::npos);
+    CHECK(forensic_run({"diff", "1", "latest", "--db", db}).exit_code == 0);
+    CHECK(forensic_run({"diff", "latest", "latest", "--db", db, "--exit-code"}).exit_code == 0);
+    auto json = forensic_run({"diff", "2026-06-05", "2026-06-11", "--db", db, "--json", "--ignore", "version_index",
+                              "--recipe", "discourse", "--source", "swarm"});
+    REQUIRE(json.exit_code == 0);
+    auto doc = nlohmann::json::parse(json.out);
+    CHECK(doc["from"]["id"] == 1);
+    CHECK(doc["changes"].size() == 3);
+    CHECK(doc["changes"][2]["key"] == "update_status.state");
+    CHECK(doc["changes"][2]["before"] == "completed");
+    CHECK(doc["changes"][2]["after"] == "rollback_completed");
+    auto one = forensic_run({"diff", "1", "--db", db});
+    CHECK(one.exit_code == 2);
+    CHECK(one.err.find("needs two snapshots") != std::string::npos);
+}
+
+TEST_CASE("timeline prints text by default and writes every format to a file")
+{
+    TempDir dir;
+    auto db = case_db(dir);
+    auto text = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.starts_with("timeline of cc-ci from 2026-06-05T00:00:00Z"));
+    auto json = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--json"});
+    REQUIRE(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out)["events"].size() == 25);
+    auto md = dir / "t.md";
+    CHECK(forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--format", "md", "-o",
+                        md.string()})
+              .exit_code == 0);
+    CHECK(slurp(md).starts_with("**Timeline of cc-ci**"));
+    auto bad = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--format", "pdf"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--format must be") != std::string::npos);
+    auto missing = forensic_run({"timeline", "--db", db, "--from", "2026-06-05"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("--to") != std::string::npos);
+}
+
+TEST_CASE("the HTML report loads in Chromium with no console errors and one mark per event")
+{
+    REQUIRE_MESSAGE(run_process({"sh", "-c", "command -v chromium"}).exit_code == 0,
+                    "chromium is not installed: the README's set-up command installs it");
+    TempDir dir;
+    auto db = case_db(dir);
+    auto page = dir / "report.html";
+    REQUIRE(forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--format", "html",
+                          "-o", page.string()})
+                .exit_code == 0);
+    auto html = slurp(page);
+    // Self-contained: nothing fetched from anywhere (the SVG namespace is a name, not a fetch).
+    auto without_namespace = std::regex_replace(html, std::regex("http://www\\.w3\\.org/2000/svg"), "");
+    CHECK(without_namespace.find("http://") == std::string::npos);
+    CHECK(html.find("https://") == std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+
+    auto load = load_in_chromium(dir, page);
+    CHECK(load.console_errors.empty());
+    std::regex mark(R"(class="mark[ "])");
+    CHECK(count(load.dom, mark) == 25);
+    std::regex relevant(R"(class="mark[^"]*relevant")");
+    CHECK(count(load.dom, relevant) == 15);
+    CHECK(count(load.dom, std::regex("<tr class=\"relevant\">")) == 15);
+
+    // The check sees console errors when there are some.
+    auto broken = dir / "broken.html";
+    std::ofstream(broken) << "<!DOCTYPE html><html><body><script>undefined_function();</script></body></html>";
+    CHECK_FALSE(load_in_chromium(dir, broken).console_errors.empty());
+}

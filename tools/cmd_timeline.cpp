@@ -1,0 +1,45 @@
+#include "commands.hpp"
+
+#include "libforensic/analyze/timeline.hpp"
+#include "libforensic/render/timeline_views.hpp"
+#include "libforensic/util/error.hpp"
+
+
+namespace forensic::cli {
+
+int run_timeline(const Args& args)
+{
+    po::options_description options;
+    add_db_option(options);
+    options.add_options()
+        ("from", po::value<std::string>()->required(), "")
+        ("to", po::value<std::string>()->required(), "")
+        ("host", po::value<std::string>(), "")
+        ("recipe", po::value<std::string>(), "")
+        ("source", po::value<std::string>(), "")
+        ("format", po::value<std::string>()->default_value("text"), "")
+        ("json", po::bool_switch(), "")
+        ("output,o", po::value<std::string>(), "");
+    auto vm = parse("timeline", args, options);
+    auto format = vm["json"].as<bool>() ? std::string("json") : vm["format"].as<std::string>();
+    if (format != "text" && format != "json" && format != "md" && format != "html")
+        throw UsageError("forensic timeline: --format must be text, json, md or html, not '" + format + "'");
+
+    analyze::TimelineOptions timeline_options;
+    timeline_options.host = optional_string(vm, "host");
+    timeline_options.from = parse_time_argument(vm["from"].as<std::string>(), "--from");
+    timeline_options.to = parse_time_argument(vm["to"].as<std::string>(), "--to", true);
+    timeline_options.recipe = optional_string(vm, "recipe").value_or("");
+    timeline_options.source = optional_string(vm, "source");
+
+    store::Store db(db_path(vm), store::Store::Access::read);
+    auto timeline = analyze::build_timeline(db, timeline_options);
+    std::string text = format == "json"   ? json_text(render::timeline_json(timeline))
+                       : format == "md"   ? render::timeline_markdown(timeline)
+                       : format == "html" ? render::timeline_html(timeline)
+                                          : render::timeline_text(timeline);
+    write_output(optional_string(vm, "output"), text);
+    return exit_ok;
+}
+
+} // namespace forensic::cli
