@@ -10,6 +10,8 @@ const std::vector<Command>& commands()
         {"show", "show the state as of a snapshot", run_show},
         {"diff", "what changed between two snapshots", run_diff},
         {"timeline", "what happened between two times, in order, with evidence", run_timeline},
+        {"attribute", "test the candidate causes of a wrong stamp and give a verdict", run_attribute},
+        {"blast-radius", "sweep enrolled recipes for the same failure signature", run_blast_radius},
         {"export", "write a snapshot as a portable bundle", run_export},
         {"import", "load bundles into the database", run_import},
         {"collectors", "list the collectors and what they read", run_collectors},

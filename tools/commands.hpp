@@ -13,5 +13,7 @@ int run_import(const Args& args);
 int run_collectors(const Args& args);
 int run_diff(const Args& args);
 int run_timeline(const Args& args);
+int run_attribute(const Args& args);
+int run_blast_radius(const Args& args);
 
 } // namespace forensic::cli

@@ -5,13 +5,10 @@ namespace forensic::analyze {
 RecipeScope::RecipeScope(store::Store& store, const std::string& host, const std::string& recipe) : recipe_(recipe)
 {
     if (recipe_.empty()) return;
-    // A service or run that ever mapped to the recipe belongs to it.
-    sql::Statement q(store.database(),
-                     "SELECT DISTINCT k.source, k.subject FROM fact f JOIN fact_key k ON k.id = f.key_id "
-                     "WHERE f.host_id = (SELECT id FROM host WHERE name = ?) AND k.source IN ('swarm', 'runs') "
-                     "AND k.key = 'recipe' AND f.value = ?");
-    q.bind(host).bind(recipe_);
-    while (q.step()) mapped_.emplace(q.column_text(0), q.column_text(1));
+    // A service, app or run that ever mapped to the recipe belongs to it.
+    for (const char* source : {"swarm", "runs"})
+        for (auto& subject : store.subjects_with_value(host, source, "recipe", recipe_))
+            mapped_.emplace(source, std::move(subject));
 }
 
 bool RecipeScope::contains(const std::string& source, const std::string& subject) const

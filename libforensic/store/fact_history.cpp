@@ -73,6 +73,18 @@ std::vector<IntervalRecord> Store::source_history(const std::string& host, const
     return read_intervals(q);
 }
 
+std::vector<std::string> Store::subjects_with_value(const std::string& host, const std::string& source,
+                                                    const std::string& key, const std::string& value)
+{
+    sql::Statement q(db_, "SELECT DISTINCT k.subject FROM fact f JOIN fact_key k ON k.id = f.key_id "
+                          "WHERE f.host_id = (SELECT id FROM host WHERE name = ?) AND k.source = ? AND k.key = ? "
+                          "AND f.value = ? ORDER BY k.subject");
+    q.bind(host).bind(source).bind(key).bind(value);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
 std::vector<IntervalRecord> Store::key_history(const std::string& host, const std::string& source,
                                                const std::string& subject, const std::string& key)
 {

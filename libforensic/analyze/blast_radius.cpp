@@ -1,0 +1,191 @@
+#include "libforensic/analyze/blast_radius.hpp"
+
+#include "libforensic/analyze/run_history.hpp"
+#include "libforensic/analyze/stamp.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace forensic::analyze {
+namespace {
+
+// The swarm facts blast-radius reads, per service, at the judged snapshot.
+struct ServiceState {
+    std::map<std::string, StoredFact> facts;
+    const StoredFact* get(const std::string& key) const
+    {
+        auto found = facts.find(key);
+        return found == facts.end() ? nullptr : &found->second;
+    }
+};
+
+Evidence evidence_at(const StoredFact& f, long long snapshot, std::string meaning)
+{
+    return Evidence{f.source, f.subject, f.key, f.value, snapshot, f.event_time, std::move(meaning)};
+}
+
+class Sweep {
+public:
+    Sweep(store::Store& store, const BlastOptions& options) : store_(store), options_(options)
+    {
+        host_ = store.default_host(options.host);
+        as_of_ = store.resolve(options.as_of.value_or("latest"), host_);
+        runs_ = load_runs(store, host_);
+        for (auto& f : store.state(as_of_, store::FactFilter{"swarm", {}})) {
+            if (f.subject.starts_with("app/")) continue;
+            static const std::set<std::string> wanted = {"recipe", "update_status.state", "update_status.started_at",
+                                                         "update_config.failure_action", "update_config.order",
+                                                         "stamp.chaos_version"};
+            if (wanted.contains(f.key)) services_[f.subject].facts.emplace(f.key, std::move(f));
+        }
+    }
+
+    std::vector<std::string> enrolled() const
+    {
+        if (!options_.recipes.empty()) return options_.recipes;
+        std::set<std::string> names;
+        for (const auto& f : store_.state(as_of_, store::FactFilter{"recipes", {}})) names.insert(f.subject);
+        if (names.empty()) // no checkouts recorded: the recipes the runs and services name
+            for (const auto& [recipe, runs] : runs_) names.insert(recipe);
+        return {names.begin(), names.end()};
+    }
+
+    BlastRow judge(const std::string& recipe) const
+    {
+        BlastRow row{recipe, BlastStatus::no_evidence, {}, {}, {}};
+        const RunRecord* latest = latest_upgrade(recipe);
+        if (latest) {
+            row.latest = LatestEvidence{latest->id, latest->finished, latest->upgrade.value_or(latest->hc1_observed ? "fail" : ""),
+                                        latest->snapshot};
+            if (latest->hc1_observed && latest->hc1_expected) check_older_release(recipe, *latest, row);
+        }
+        for (const auto& [service, state] : services_) {
+            const auto* mapped = state.get("recipe");
+            if (!mapped || mapped->value != recipe) continue;
+            check_rollback(service, state, row);
+            if (row.status != BlastStatus::affected) check_exposed(service, state, row);
+        }
+        if (row.status == BlastStatus::no_evidence && latest)
+            row.status = latest->upgrade_passed() ? BlastStatus::clean : BlastStatus::other_failure;
+        return row;
+    }
+
+    const std::string& host() const { return host_; }
+    const store::SnapshotInfo& as_of() const { return as_of_; }
+
+private:
+    const RunRecord* latest_upgrade(const std::string& recipe) const
+    {
+        auto found = runs_.find(recipe);
+        if (found == runs_.end()) return nullptr;
+        const RunRecord* latest = nullptr;
+        for (const auto& r : found->second) {
+            if (!r.upgrade && !r.hc1_observed) continue;
+            auto t = r.time();
+            if (t && *t > as_of_.taken_at) continue;
+            if (options_.since && (!t || *t < *options_.since)) continue;
+            latest = &r;
+        }
+        return latest;
+    }
+
+    // A stamp mismatch whose observed stamp is the commit of an older release.
+    void check_older_release(const std::string& recipe, const RunRecord& run, BlastRow& row) const
+    {
+        auto observed = parse_stamp(*run.hc1_observed);
+        for (const auto& i : store_.source_history(host_, "recipes", recipe)) {
+            if (i.subject != recipe || !i.key.starts_with("release:")) continue;
+            if (!same_commit(i.value, observed.commit) || same_commit(i.value, *run.hc1_expected)) continue;
+            row.status = BlastStatus::affected;
+            row.signature = "stamp mismatch: run " + run.id + " deployed " + *run.hc1_observed +
+                            ", the commit of older release " + i.key.substr(8) + ", not " + *run.hc1_expected;
+            row.evidence.push_back(Evidence{"runs", run.subject, "hc1.observed", *run.hc1_observed, run.snapshot,
+                                            run.finished, "the stamp HC1 saw"});
+            row.evidence.push_back(Evidence{i.source, i.subject, i.key, i.value, {}, i.event_time,
+                                            "the release whose commit it is"});
+            return;
+        }
+    }
+
+    void check_rollback(const std::string& service, const ServiceState& state, BlastRow& row) const
+    {
+        const auto* status = state.get("update_status.state");
+        if (!status || !is_rollback_state(status->value)) return;
+        if (const auto* started = state.get("update_status.started_at");
+            options_.since && started && started->event_time && *started->event_time < *options_.since)
+            return;
+        if (row.status != BlastStatus::affected) row.signature = "swarm rolled " + service + " back after an upgrade";
+        else row.signature += "; swarm rolled " + service + " back";
+        row.status = BlastStatus::affected;
+        row.evidence.push_back(evidence_at(*status, as_of_.id, "UpdateStatus.State of the app service"));
+        if (const auto* stamp = state.get("stamp.chaos_version"))
+            row.evidence.push_back(evidence_at(*stamp, as_of_.id, "the stamp Swarm put back"));
+    }
+
+    void check_exposed(const std::string& service, const ServiceState& state, BlastRow& row) const
+    {
+        const auto* action = state.get("update_config.failure_action");
+        const auto* order = state.get("update_config.order");
+        if (!action || !order || action->value != "rollback" || order->value != "start-first") return;
+        row.status = BlastStatus::exposed;
+        row.signature = "latent: " + service + " updates with FailureAction=rollback and Order=start-first";
+        row.evidence.push_back(evidence_at(*action, as_of_.id, "rolls back on a failed update"));
+        row.evidence.push_back(evidence_at(*order, as_of_.id, "starts the new task before stopping the old one"));
+    }
+
+    store::Store& store_;
+    const BlastOptions& options_;
+    std::string host_;
+    store::SnapshotInfo as_of_;
+    std::map<std::string, std::vector<RunRecord>> runs_;
+    std::map<std::string, ServiceState> services_;
+};
+
+} // namespace
+
+const char* to_string(BlastStatus status)
+{
+    switch (status) {
+    case BlastStatus::affected: return "affected";
+    case BlastStatus::exposed: return "exposed";
+    case BlastStatus::other_failure: return "other-failure";
+    case BlastStatus::clean: return "clean";
+    case BlastStatus::no_evidence: return "no-evidence";
+    }
+    return "?";
+}
+
+BlastRadius blast_radius(store::Store& store, const BlastOptions& options)
+{
+    Sweep sweep(store, options);
+    BlastRadius result{sweep.host(), sweep.as_of(), {}};
+    for (const auto& recipe : sweep.enrolled()) result.rows.push_back(sweep.judge(recipe));
+    std::sort(result.rows.begin(), result.rows.end(), [](const BlastRow& a, const BlastRow& b) {
+        return std::tie(a.status, a.recipe) < std::tie(b.status, b.recipe);
+    });
+    return result;
+}
+
+std::vector<std::string> read_enrolled(const std::string& file)
+{
+    std::ifstream in(file);
+    if (!in) throw InputError(file + ": cannot be read");
+    std::vector<std::string> out;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        auto hash = line.find('#');
+        if (hash != std::string::npos) line.resize(hash);
+        auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos) continue;
+        auto name = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+        if (name.find_first_of(" \t/") != std::string::npos)
+            throw InputError(file + ":" + std::to_string(number) + ": '" + name + "' is not a recipe name");
+        out.push_back(name);
+    }
+    return out;
+}
+
+} // namespace forensic::analyze

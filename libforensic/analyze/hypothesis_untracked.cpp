@@ -1,0 +1,58 @@
+// untracked-files: abra appends +U when the deployed checkout has untracked
+// files. HC1 compares only the commit part, so +U can be the whole difference
+// only when the commits agree; otherwise it is context, named for the reader.
+#include "libforensic/analyze/attribution_context.hpp"
+
+namespace forensic::analyze {
+namespace {
+
+std::optional<StoredFact> recipe_fact(const AttributionContext& c, const std::optional<store::SnapshotCoverage>& at,
+                                      const std::string& key)
+{
+    if (!at) return std::nullopt;
+    for (auto& f : c.state(*at, "recipes", c.recipe()))
+        if (f.key == key) return f;
+    return std::nullopt;
+}
+
+} // namespace
+
+Hypothesis test_untracked_files(const AttributionContext& c)
+{
+    Hypothesis h{"untracked-files", HypothesisStatus::refuted, {}, {}};
+    if (!c.observed().dirty) {
+        h.summary = "the stamp has no +U: the deployed worktree was clean";
+        return h;
+    }
+    const auto& w = c.window();
+    std::string named = "untracked files";
+    if (auto when = w.deploy_to ? w.deploy_to : w.bad) {
+        auto at = c.observed_before("recipes", *when);
+        if (!at) at = c.observed_after("recipes", *when);
+        if (auto paths = recipe_fact(c, at, "worktree.untracked_paths")) {
+            std::string list;
+            for (char ch : paths->value) list += ch == '\n' ? ", " : std::string(1, ch);
+            named = "untracked " + list;
+            h.evidence.push_back(c.evidence_at(*paths, *at, "what +U records in the deployed checkout"));
+        }
+    }
+    std::string before;
+    if (w.good) {
+        auto at = c.observed_before("recipes", *w.good);
+        if (auto clean = recipe_fact(c, at, "worktree.untracked")) {
+            h.evidence.push_back(c.evidence_at(*clean, *at, "the checkout at the last good run"));
+            before = clean->value == "true" ? "; the last good run's checkout had untracked files too"
+                                            : "; the last good run's checkout had none (new since)";
+        }
+    }
+    if (same_commit(c.observed().commit, c.expected().commit)) {
+        h.status = HypothesisStatus::supported;
+        h.summary = "the commit is the expected one; only +U differs: " + named + " in the deployed checkout" + before;
+    } else {
+        h.summary = "+U means " + named + " in the deployed checkout; not causal: HC1 compares only the commit part, and "
+                    "the commit itself differs" + before;
+    }
+    return h;
+}
+
+} // namespace forensic::analyze

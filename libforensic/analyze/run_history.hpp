@@ -1,0 +1,36 @@
+// CI runs as the `runs` collector recorded them, from every snapshot (a run
+// directory deleted since still counts), read in one query.
+#pragma once
+
+#include "libforensic/store/store.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::analyze {
+
+struct RunRecord {
+    std::string id;      // the run directory name
+    std::string subject; // run/<id>
+    std::string recipe;
+    std::optional<TimeNs> started;
+    std::optional<TimeNs> finished;
+    std::optional<std::string> upgrade; // the upgrade tier's (or rung's) result: pass, fail, ...
+    std::optional<std::string> hc1_observed;
+    std::optional<std::string> hc1_expected;
+    std::optional<std::string> level;
+    std::optional<std::string> ref;
+    long long snapshot = 0; // a snapshot that holds the run's facts
+
+    bool upgrade_passed() const { return upgrade == "pass"; }
+    bool upgrade_failed() const { return (upgrade && *upgrade != "pass" && *upgrade != "skip") || hc1_observed; }
+    // When the run is placed in time: its finish, else its start.
+    std::optional<TimeNs> time() const { return finished ? finished : started; }
+};
+
+// All runs, by recipe, each list oldest first.
+std::map<std::string, std::vector<RunRecord>> load_runs(store::Store& store, const std::string& host);
+
+} // namespace forensic::analyze

@@ -1,0 +1,128 @@
+#include "libforensic/render/attribution_views.hpp"
+
+#include "libforensic/render/table.hpp"
+#include "libforensic/util/utf8.hpp"
+
+namespace forensic::render {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json optional_time(const std::optional<TimeNs>& t)
+{
+    return t ? ordered_json(format_rfc3339(*t)) : ordered_json(nullptr);
+}
+
+// "swarm svc update_status.state = rollback_completed (snapshot 4, 2026-06-10T06:10:00Z)"
+std::string evidence_line(const analyze::Evidence& e)
+{
+    std::string where;
+    if (e.snapshot) where += "snapshot " + std::to_string(*e.snapshot);
+    if (e.event_time) where += std::string(where.empty() ? "" : ", ") + format_rfc3339(*e.event_time);
+    return e.source + " " + printable(e.subject) + " " + printable(e.key) + " = " + printable(e.value) +
+           (where.empty() ? "" : " (" + where + ")") + (e.meaning.empty() ? "" : ": " + e.meaning);
+}
+
+std::string latest_text(const analyze::BlastRow& row)
+{
+    if (!row.latest) return "-";
+    return "run " + row.latest->run + " " + row.latest->upgrade +
+           (row.latest->finished ? " " + format_rfc3339(*row.latest->finished) : "");
+}
+
+std::string pointer_text(const analyze::BlastRow& row)
+{
+    if (row.evidence.empty()) return row.latest ? "snapshot " + std::to_string(row.latest->snapshot) : "-";
+    const auto& e = row.evidence.front();
+    return e.source + " " + e.subject + (e.snapshot ? " (snapshot " + std::to_string(*e.snapshot) + ")" : "");
+}
+
+} // namespace
+
+ordered_json evidence_json(const analyze::Evidence& e)
+{
+    ordered_json out{{"source", e.source}, {"subject", e.subject}, {"key", e.key}, {"value", e.value}};
+    out["snapshot"] = e.snapshot ? ordered_json(*e.snapshot) : ordered_json(nullptr);
+    out["event_time"] = optional_time(e.event_time);
+    out["meaning"] = e.meaning;
+    return out;
+}
+
+ordered_json attribution_json(const analyze::Attribution& a)
+{
+    ordered_json out{{"recipe", a.recipe},
+                     {"expected", a.expected},
+                     {"observed", a.observed},
+                     {"observed_commit", a.observed_commit},
+                     {"observed_is", a.observed_is},
+                     {"verdict", a.verdict}};
+    auto& hypotheses = out["hypotheses"] = ordered_json::array();
+    for (const auto& h : a.hypotheses) {
+        ordered_json entry{{"id", h.id}, {"status", to_string(h.status)}, {"summary", h.summary}};
+        auto& evidence = entry["evidence"] = ordered_json::array();
+        for (const auto& e : h.evidence) evidence.push_back(evidence_json(e));
+        hypotheses.push_back(std::move(entry));
+    }
+    out["window"] = ordered_json{{"good", optional_time(a.window.good)}, {"bad", optional_time(a.window.bad)}};
+    return out;
+}
+
+std::string attribution_text(const analyze::Attribution& a)
+{
+    std::string out = "attribution of " + a.recipe + "'s stamp on " + a.host + (a.run ? " (run " + *a.run + ")" : "") +
+                      "\n  expected  " + a.expected + "\n  observed  " + a.observed + "\n  which is  " +
+                      printable(a.observed_is) + "\n  window    good " +
+                      (a.window.good ? format_rfc3339(*a.window.good) : "?") + ", bad " +
+                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " + a.verdict + "\n";
+    for (const auto& h : a.hypotheses) {
+        out += "\n" + std::string(to_string(h.status)) + "  " + h.id + "\n  " + printable(h.summary) + "\n";
+        for (const auto& e : h.evidence) out += "    - " + evidence_line(e) + "\n";
+    }
+    return out;
+}
+
+ordered_json blast_radius_json(const analyze::BlastRadius& r)
+{
+    ordered_json list = ordered_json::array();
+    for (const auto& row : r.rows) {
+        ordered_json latest = nullptr;
+        if (row.latest)
+            latest = ordered_json{{"run", row.latest->run},
+                                  {"finished", optional_time(row.latest->finished)},
+                                  {"upgrade", row.latest->upgrade},
+                                  {"snapshot", row.latest->snapshot}};
+        ordered_json evidence = ordered_json::array();
+        for (const auto& e : row.evidence) evidence.push_back(evidence_json(e));
+        list.push_back(ordered_json{{"recipe", row.recipe},
+                                    {"status", to_string(row.status)},
+                                    {"latest_evidence", latest},
+                                    {"signature", row.signature.empty() ? ordered_json(nullptr) : ordered_json(row.signature)},
+                                    {"evidence", evidence}});
+    }
+    return ordered_json{{"recipes", list}};
+}
+
+std::string blast_radius_text(const analyze::BlastRadius& r)
+{
+    std::string out = "blast radius on " + r.host + " as of snapshot " + std::to_string(r.as_of.id) + " (" +
+                      format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
+    Table table({"status", "recipe", "latest upgrade", "signature", "evidence"});
+    for (const auto& row : r.rows)
+        table.add({to_string(row.status), row.recipe, latest_text(row), row.signature.empty() ? "-" : row.signature,
+                   pointer_text(row)});
+    return out + table.str();
+}
+
+std::string blast_radius_markdown(const analyze::BlastRadius& r)
+{
+    std::string out = "**Blast radius on " + r.host + "** as of snapshot " + std::to_string(r.as_of.id) + " (" +
+                      format_rfc3339(r.as_of.taken_at) + ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
+                      "|---|---|---|---|---|\n";
+    for (const auto& row : r.rows)
+        out += "| " + std::string(to_string(row.status)) + " | " + row.recipe + " | " + latest_text(row) + " | " +
+               (row.signature.empty() ? "-" : row.signature) + " | " + pointer_text(row) + " |\n";
+    return out;
+}
+
+} // namespace forensic::render

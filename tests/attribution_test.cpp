@@ -1,0 +1,387 @@
+// attribute and blast-radius on histories built for each verdict: the swarm
+// rollback of the seed case, a checkout really at another commit (the check
+// keeps its teeth), abra changed in a new generation, a tag re-pointed on the
+// mirror, and nothing that explains it; then one recipe of each blast status.
+#include "support/golden.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include "libforensic/analyze/attribution.hpp"
+#include "libforensic/analyze/blast_radius.hpp"
+#include "libforensic/render/attribution_views.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+using namespace forensic;
+using forensic::test::TempDir;
+
+namespace {
+
+TimeNs t(const char* text)
+{
+    return *parse_rfc3339(text);
+}
+
+const std::string E = "eb96de94a1c2b3d4e5f60718293a4b5c6d7e8f90";       // tag 0.7.0+3.3.1, the upgrade base
+const std::string H = "7ae7b0f76efb1122334455667788990011223344";       // the PR head under test
+const std::string OTHER = "1111111122222222333333334444444455555555"; // where a re-pointed tag was
+const std::string SVC = "disc-ae10f0_ci_commoninternet_net_app";
+const std::string ABRA_A = "/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-abra-0.13.0-beta";
+const std::string ABRA_B = "/nix/store/9g2kzqkb3l6yq2y0w1pxf4w6v9n0d8s1-abra-0.14.0";
+
+// One snapshot's facts, per collector, edited case by case.
+struct Night {
+    const char* at;
+    std::map<std::string, std::vector<Fact>> facts;
+    void add(const std::string& source, Fact f) { facts[source].push_back(std::move(f)); }
+};
+
+struct Case {
+    bool abra_changes = false;
+    bool tag_repointed_on_mirror = false;
+    bool checkout_reaches_head = true;
+    bool swarm_rolls_back = true;
+};
+
+std::vector<Night> history(const Case& c)
+{
+    // Nightly snapshots at 03:00 on 06-05 (before the good run), 06:00 on 06-10
+    // (the update in flight) and 06-11 (after the rollback).
+    std::vector<Night> nights = {{"2026-06-05T03:00:00Z", {}}, {"2026-06-10T06:00:00Z", {}}, {"2026-06-11T06:00:00Z", {}}};
+    for (std::size_t i = 0; i < nights.size(); ++i) {
+        auto& n = nights[i];
+        bool after_deploy = i > 0;
+        // nix and abra: generation 10 throughout; 11 from 06-07 (another abra when it changes).
+        n.add("nix", {"generation/10", "created", "2026-06-01T06:00:00Z", t("2026-06-01T06:00:00Z")});
+        n.add("nix", {"generation/10", "abra.store_path", ABRA_A, t("2026-06-01T06:00:00Z")});
+        if (after_deploy) {
+            n.add("nix", {"generation/11", "created", "2026-06-07T09:00:00Z", t("2026-06-07T09:00:00Z")});
+            n.add("nix", {"generation/11", "abra.store_path", c.abra_changes ? ABRA_B : ABRA_A, t("2026-06-07T09:00:00Z")});
+        }
+        n.add("abra", {"active", "sha256", after_deploy && c.abra_changes ? "b2" : "a1", {}});
+        // The checkout.
+        bool at_head = after_deploy && c.checkout_reaches_head;
+        n.add("recipes", {"discourse", "head.commit", at_head ? H : E, {}});
+        n.add("recipes", {"discourse", "tag:0.7.0+3.3.1", E, t("2026-05-20T10:00:00Z")});
+        n.add("recipes", {"discourse", "release:0.7.0+3.3.1", E, {}});
+        n.add("recipes", {"discourse", "describe", at_head ? "0.7.0+3.3.1-9-g7ae7b0f7" : "0.7.0+3.3.1-0-geb96de94", {}});
+        n.add("recipes", {"discourse", "worktree.untracked", after_deploy ? "true" : "false", {}});
+        if (after_deploy) n.add("recipes", {"discourse", "worktree.untracked_paths", "compose.ccci.yml", {}});
+        if (after_deploy)
+            n.add("recipes", {"discourse", "reflog:2026-06-10T05:40:00Z#0",
+                              c.checkout_reaches_head ? E + " " + H + " checkout: moving from eb96de94 to 7ae7b0f7"
+                                                      : E + " " + E + " reset: moving to HEAD",
+                              t("2026-06-10T05:40:00Z")});
+        // The mirror.
+        n.add("mirrors", {"discourse", "tag:0.7.0+3.3.1", c.tag_repointed_on_mirror && !after_deploy ? OTHER : E, {}});
+        // The app service.
+        n.add("swarm", {SVC, "recipe", "discourse", {}});
+        n.add("swarm", {SVC, "update_config.order", "start-first", {}});
+        n.add("swarm", {SVC, "update_config.failure_action", "rollback", {}});
+        n.add("swarm", {SVC, "update_config.monitor", "5s", {}});
+        std::string stamp = "eb96de94+U", state = "completed";
+        std::optional<std::string> previous;
+        if (i == 1 && c.swarm_rolls_back) {
+            stamp = "7ae7b0f7+U";
+            previous = "eb96de94+U";
+            state = "updating";
+        } else if (i == 2 && c.swarm_rolls_back) {
+            state = "rollback_completed";
+        }
+        n.add("swarm", {SVC, "stamp.chaos_version", stamp, {}});
+        n.add("swarm", {SVC, "stamp.commit", stamp.substr(0, 8), {}});
+        n.add("swarm", {SVC, "update_status.state", state, {}});
+        n.add("swarm", {SVC, "previous_spec.present", previous ? "true" : "false", {}});
+        if (previous) {
+            n.add("swarm", {SVC, "previous_stamp.chaos_version", *previous, {}});
+            n.add("swarm", {SVC, "previous_stamp.commit", previous->substr(0, 8), {}});
+        }
+        if (after_deploy)
+            n.add("swarm", {SVC, "update_status.started_at", "2026-06-10T05:50:00Z", t("2026-06-10T05:50:00Z")});
+        if (i == 2 && c.swarm_rolls_back) {
+            n.add("swarm", {SVC, "update_status.completed_at", "2026-06-10T06:10:00Z", t("2026-06-10T06:10:00Z")});
+            n.add("swarm", {SVC, "update_status.message", "rollback completed", {}});
+        }
+        // CI runs: 184 passed on 06-05; m2p failed HC1 on 06-10.
+        auto run = [&](const std::string& id, const char* started, const char* finished, const char* upgrade) {
+            auto fin = t(finished);
+            n.add("runs", {"run/" + id, "recipe", "discourse", fin});
+            n.add("runs", {"run/" + id, "started", started, t(started)});
+            n.add("runs", {"run/" + id, "finished", finished, fin});
+            n.add("runs", {"run/" + id, "tier:upgrade", upgrade, fin});
+        };
+        if (after_deploy) run("184", "2026-06-05T04:00:00Z", "2026-06-05T05:00:00Z", "pass");
+        if (i == 2) {
+            run("m2p", "2026-06-10T05:30:00Z", "2026-06-10T07:00:00Z", "fail");
+            n.add("runs", {"run/m2p", "hc1.observed", "eb96de94+U", t("2026-06-10T07:00:00Z")});
+            n.add("runs", {"run/m2p", "hc1.expected", "7ae7b0f76efb", t("2026-06-10T07:00:00Z")});
+        }
+    }
+    return nights;
+}
+
+struct CaseStore {
+    TempDir dir;
+    std::string file = (dir / "case.db").string();
+    store::Store db{file, store::Store::Access::write};
+    explicit CaseStore(const Case& c)
+    {
+        for (const auto& night : history(c)) {
+            SnapshotInput s{"cc-ci", t(night.at), t(night.at) + ns_per_second, "test", {}};
+            for (const auto& [source, facts] : night.facts)
+                s.collectors.push_back(CollectorRun{source, CollectorStatus::ok, {}, facts});
+            db.write(s);
+        }
+    }
+};
+
+analyze::Attribution attribute_run(store::Store& db, const std::string& run = "m2p")
+{
+    analyze::AttributeOptions o;
+    o.recipe = "discourse";
+    o.run = run;
+    return analyze::attribute(db, o);
+}
+
+std::map<std::string, std::string> statuses(const analyze::Attribution& a)
+{
+    std::map<std::string, std::string> out;
+    for (const auto& h : a.hypotheses) out[h.id] = to_string(h.status);
+    return out;
+}
+
+const analyze::Hypothesis& hypothesis(const analyze::Attribution& a, const std::string& id)
+{
+    for (const auto& h : a.hypotheses)
+        if (h.id == id) return h;
+    throw std::runtime_error("no hypothesis " + id);
+}
+
+bool has_evidence(const analyze::Hypothesis& h, const std::string& key, const std::string& value)
+{
+    for (const auto& e : h.evidence)
+        if (e.key == key && e.value == value) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("a swarm rollback is attributed, with abra, refs and checkout refuted and +U not causal")
+{
+    CaseStore c(Case{});
+    auto a = attribute_run(c.db);
+    CHECK(a.verdict == "swarm-rollback");
+    CHECK(a.expected == "7ae7b0f76efb");
+    CHECK(a.observed == "eb96de94+U");
+    CHECK(a.observed_commit == "eb96de94");
+    CHECK(statuses(a) == std::map<std::string, std::string>{{"abra-changed", "refuted"},
+                                                            {"checkout-mismatch", "refuted"},
+                                                            {"ref-moved", "refuted"},
+                                                            {"swarm-rollback", "supported"},
+                                                            {"untracked-files", "refuted"}});
+    const auto& swarm = hypothesis(a, "swarm-rollback");
+    CHECK(has_evidence(swarm, "update_status.state", "rollback_completed"));
+    CHECK(has_evidence(swarm, "stamp.chaos_version", "7ae7b0f7+U"));           // in flight
+    CHECK(has_evidence(swarm, "previous_stamp.chaos_version", "eb96de94+U")); // what it reverted to
+    CHECK(has_evidence(swarm, "update_config.order", "start-first"));
+    CHECK(a.observed_is.find("tag 0.7.0+3.3.1, a release, the newest release before the expected commit") !=
+          std::string::npos);
+    CHECK(a.observed_is.find("the upgrade base") != std::string::npos);
+    const auto& untracked = hypothesis(a, "untracked-files");
+    CHECK(untracked.summary.find("compose.ccci.yml") != std::string::npos);
+    CHECK(untracked.summary.find("not causal") != std::string::npos);
+    CHECK(untracked.summary.find("had none") != std::string::npos);
+    REQUIRE(a.window.good);
+    CHECK(*a.window.good == t("2026-06-05T05:00:00Z"));
+    CHECK(*a.window.bad == t("2026-06-10T07:00:00Z"));
+}
+
+TEST_CASE("a checkout really at another commit with no rollback is checkout-mismatch, never swarm-rollback")
+{
+    Case teeth;
+    teeth.checkout_reaches_head = false;
+    teeth.swarm_rolls_back = false;
+    CaseStore c(teeth);
+    auto a = attribute_run(c.db);
+    CHECK(a.verdict == "checkout-mismatch");
+    CHECK(statuses(a).at("swarm-rollback") == "refuted");
+    CHECK(hypothesis(a, "checkout-mismatch").summary.find("never reached 7ae7b0f7") != std::string::npos);
+    // The stamp being an older release's commit alone is no evidence of a rollback.
+    CHECK(a.observed_is.find("tag 0.7.0+3.3.1") != std::string::npos);
+}
+
+TEST_CASE("abra changed in a new generation between the good and bad runs")
+{
+    Case abra;
+    abra.abra_changes = true;
+    abra.swarm_rolls_back = false;
+    CaseStore c(abra);
+    auto a = attribute_run(c.db);
+    CHECK(a.verdict == "abra-changed");
+    const auto& h = hypothesis(a, "abra-changed");
+    CHECK(h.status == analyze::HypothesisStatus::supported);
+    CHECK(has_evidence(h, "abra.store_path", ABRA_B));
+    CHECK(has_evidence(h, "sha256", "b2"));
+}
+
+TEST_CASE("a tag re-pointed on the mirror is ref-moved")
+{
+    Case moved;
+    moved.tag_repointed_on_mirror = true;
+    moved.swarm_rolls_back = false;
+    CaseStore c(moved);
+    auto a = attribute_run(c.db);
+    CHECK(a.verdict == "ref-moved");
+    const auto& h = hypothesis(a, "ref-moved");
+    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", OTHER));
+    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", E));
+    CHECK(h.summary.find("mirrors tag 0.7.0+3.3.1") != std::string::npos);
+}
+
+TEST_CASE("nothing supported is unexplained")
+{
+    Case none;
+    none.swarm_rolls_back = false;
+    CaseStore c(none);
+    auto a = attribute_run(c.db);
+    CHECK(a.verdict == "unexplained");
+    for (const auto& h : a.hypotheses) CHECK(h.status != analyze::HypothesisStatus::supported);
+}
+
+TEST_CASE("attribute takes the symptom from arguments or a run, and says what is missing")
+{
+    CaseStore c(Case{});
+    analyze::AttributeOptions o;
+    o.recipe = "discourse";
+    o.expected = "7ae7b0f76efb";
+    o.observed = "eb96de94+U";
+    auto by_args = analyze::attribute(c.db, o);
+    CHECK(by_args.verdict == "swarm-rollback");
+    CHECK(render::attribution_json(by_args) == render::attribution_json(attribute_run(c.db)));
+    o.observed.reset();
+    CHECK_THROWS_AS(analyze::attribute(c.db, o), UsageError);
+    CHECK_THROWS_AS(attribute_run(c.db, "999"), UsageError);
+    CHECK_THROWS_AS(attribute_run(c.db, "184"), UsageError); // passed: no HC1 mismatch recorded
+    o.observed = "eb96de94+U";
+    o.recipe = "n8n";
+    CHECK_THROWS_AS(analyze::attribute(c.db, o), UsageError); // no runs to bound the window
+    o.good = t("2026-06-05T00:00:00Z");
+    o.bad = t("2026-06-10T23:00:00Z");
+    CHECK(analyze::attribute(c.db, o).verdict == "unexplained");
+}
+
+TEST_CASE("attribute --json is byte-identical across runs and matches its golden file")
+{
+    CaseStore c(Case{});
+    auto first = forensic::test::forensic_run({"attribute", "--db", c.file, "--recipe", "discourse", "--run", "m2p", "--json"});
+    auto second = forensic::test::forensic_run({"attribute", "--db", c.file, "--recipe", "discourse", "--run", "m2p", "--json"});
+    REQUIRE(first.exit_code == 0);
+    CHECK(first.out == second.out);
+    forensic::test::check_golden("attribute.json", first.out);
+    auto text = forensic::test::forensic_run({"attribute", "--db", c.file, "--recipe", "discourse", "--run", "m2p"});
+    forensic::test::check_golden("attribute.txt", text.out);
+    auto doc = nlohmann::ordered_json::parse(first.out);
+    std::vector<std::string> fields;
+    for (const auto& [k, v] : doc.items()) fields.push_back(k);
+    CHECK(fields == std::vector<std::string>{"recipe", "expected", "observed", "observed_commit", "observed_is", "verdict",
+                                             "hypotheses", "window"});
+    auto both = forensic::test::forensic_run({"attribute", "--db", c.file, "--recipe", "discourse", "--run", "m2p",
+                                              "--observed", "x"});
+    CHECK(both.exit_code == 2);
+}
+
+// ---- blast radius ----
+
+namespace {
+
+void write_blast_host(store::Store& db)
+{
+    auto at = t("2026-06-11T06:00:00Z");
+    std::vector<Fact> recipes, runs, swarm;
+    auto recipe = [&](const std::string& name, const std::string& release_commit) {
+        recipes.push_back({name, "head.commit", H, {}});
+        recipes.push_back({name, "release:1.0.0+1", release_commit, {}});
+    };
+    auto run = [&](const std::string& id, const std::string& name, const char* finished, const char* upgrade) {
+        runs.push_back({"run/" + id, "recipe", name, t(finished)});
+        runs.push_back({"run/" + id, "finished", finished, t(finished)});
+        runs.push_back({"run/" + id, "tier:upgrade", upgrade, t(finished)});
+    };
+    auto service = [&](const std::string& name, const std::string& recipe_name, const char* order, const char* state) {
+        swarm.push_back({name, "recipe", recipe_name, {}});
+        swarm.push_back({name, "update_config.failure_action", "rollback", {}});
+        swarm.push_back({name, "update_config.order", order, {}});
+        swarm.push_back({name, "update_status.state", state, {}});
+    };
+    recipe("discourse", E);
+    run("m2p", "discourse", "2026-06-10T07:00:00Z", "fail");
+    runs.push_back({"run/m2p", "hc1.observed", "eb96de94+U", t("2026-06-10T07:00:00Z")});
+    runs.push_back({"run/m2p", "hc1.expected", "7ae7b0f76efb", t("2026-06-10T07:00:00Z")});
+    run("184", "discourse", "2026-06-05T05:00:00Z", "pass");
+    service("discourse_app", "discourse", "start-first", "completed");
+    recipe("n8n", OTHER);
+    run("162", "n8n", "2026-06-10T09:00:00Z", "pass");
+    service("n8n_app", "n8n", "start-first", "completed");
+    recipe("lasuite", OTHER);
+    run("170", "lasuite", "2026-06-09T09:00:00Z", "pass");
+    service("lasuite_app", "lasuite", "stop-first", "rollback_completed");
+    recipe("kuma", OTHER);
+    run("171", "kuma", "2026-06-09T10:00:00Z", "pass");
+    service("kuma_app", "kuma", "stop-first", "completed");
+    recipe("mailu", OTHER);
+    run("172", "mailu", "2026-06-09T11:00:00Z", "fail");
+    recipe("drone", OTHER);
+    db.write(SnapshotInput{"cc-ci", at, at + 1, "test",
+                           {CollectorRun{"recipes", CollectorStatus::ok, {}, recipes},
+                            CollectorRun{"runs", CollectorStatus::ok, {}, runs},
+                            CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}});
+}
+
+} // namespace
+
+TEST_CASE("blast-radius classifies one recipe of each status, sorted by status then name")
+{
+    TempDir dir;
+    store::Store db(dir / "b.db", store::Store::Access::write);
+    write_blast_host(db);
+    auto radius = analyze::blast_radius(db, {});
+    std::vector<std::string> rows;
+    for (const auto& r : radius.rows) rows.push_back(std::string(to_string(r.status)) + " " + r.recipe);
+    CHECK(rows == std::vector<std::string>{"affected discourse", "affected lasuite", "exposed n8n", "other-failure mailu",
+                                           "clean kuma", "no-evidence drone"});
+    CHECK(radius.rows[0].signature.find("older release 1.0.0+1") != std::string::npos);
+    CHECK(radius.rows[1].signature == "swarm rolled lasuite_app back after an upgrade");
+    CHECK(radius.rows[2].signature.find("n8n_app") != std::string::npos);
+    REQUIRE(radius.rows[2].latest);
+    CHECK(radius.rows[2].latest->run == "162");
+
+    analyze::BlastOptions only;
+    only.recipes = {"kuma", "n8n"};
+    CHECK(analyze::blast_radius(db, only).rows.size() == 2);
+    analyze::BlastOptions since;
+    since.since = t("2026-06-10T08:00:00Z"); // only n8n's run is that recent
+    for (const auto& r : analyze::blast_radius(db, since).rows)
+        if (r.recipe == "kuma" || r.recipe == "mailu") CHECK(r.status == analyze::BlastStatus::no_evidence);
+
+    forensic::test::check_golden("blast-radius.txt", render::blast_radius_text(radius));
+    forensic::test::check_golden("blast-radius.json", render::blast_radius_json(radius).dump(2) + "\n");
+}
+
+TEST_CASE("blast-radius reads an enrolment file and names a bad line")
+{
+    TempDir dir;
+    auto file = dir / "enrolled";
+    std::ofstream(file) << "# enrolled recipes\ndiscourse\n\n  n8n  # the automation one\n";
+    CHECK(analyze::read_enrolled(file.string()) == std::vector<std::string>{"discourse", "n8n"});
+    std::ofstream(file) << "discourse\nnot a name\n";
+    try {
+        analyze::read_enrolled(file.string());
+        FAIL("accepted a bad line");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("enrolled:2") != std::string::npos);
+    }
+}

@@ -1,0 +1,45 @@
+#include "commands.hpp"
+
+#include "libforensic/analyze/attribution.hpp"
+#include "libforensic/render/attribution_views.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <iostream>
+
+namespace forensic::cli {
+
+int run_attribute(const Args& args)
+{
+    po::options_description options;
+    add_db_option(options);
+    options.add_options()
+        ("recipe", po::value<std::string>()->required(), "")
+        ("expected", po::value<std::string>(), "")
+        ("observed", po::value<std::string>(), "")
+        ("run", po::value<std::string>(), "")
+        ("good", po::value<std::string>(), "")
+        ("bad", po::value<std::string>(), "")
+        ("host", po::value<std::string>(), "")
+        ("json", po::bool_switch(), "");
+    auto vm = parse("attribute", args, options);
+    analyze::AttributeOptions o;
+    o.host = optional_string(vm, "host");
+    o.recipe = vm["recipe"].as<std::string>();
+    o.expected = optional_string(vm, "expected");
+    o.observed = optional_string(vm, "observed");
+    o.run = optional_string(vm, "run");
+    if (o.run && (o.expected || o.observed))
+        throw UsageError("forensic attribute: give either --run or --expected with --observed, not both");
+    if (auto v = optional_string(vm, "good")) o.good = parse_time_argument(*v, "--good");
+    if (auto v = optional_string(vm, "bad")) o.bad = parse_time_argument(*v, "--bad", true);
+
+    store::Store db(db_path(vm), store::Store::Access::read);
+    auto result = analyze::attribute(db, o);
+    if (vm["json"].as<bool>())
+        print_json(render::attribution_json(result));
+    else
+        std::cout << render::attribution_text(result);
+    return exit_ok;
+}
+
+} // namespace forensic::cli
