@@ -128,7 +128,7 @@ TEST_CASE("every command's --help is its section of docs/cli.md")
     auto overview = forensic_run({"--help"});
     CHECK(overview.exit_code == 0);
     CHECK(manual.find(overview.out.substr(0, 200).substr(9)) != std::string::npos);
-    for (const std::string command : {"snapshot", "list", "show", "diff", "timeline", "attribute", "blast-radius", "export", "import", "collectors"}) {
+    for (const std::string command : {"snapshot", "list", "show", "diff", "timeline", "attribute", "blast-radius", "export", "import", "collectors", "verify", "prune"}) {
         INFO(command);
         auto help = forensic_run({command, "--help"});
         CHECK(help.exit_code == 0);

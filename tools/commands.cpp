@@ -15,6 +15,8 @@ const std::vector<Command>& commands()
         {"export", "write a snapshot as a portable bundle", run_export},
         {"import", "load bundles into the database", run_import},
         {"collectors", "list the collectors and what they read", run_collectors},
+        {"verify", "check the database's integrity and the store's invariants", run_verify},
+        {"prune", "thin old snapshots by a daily/weekly/monthly policy", run_prune},
     };
     return all;
 }

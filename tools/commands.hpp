@@ -15,5 +15,7 @@ int run_diff(const Args& args);
 int run_timeline(const Args& args);
 int run_attribute(const Args& args);
 int run_blast_radius(const Args& args);
+int run_verify(const Args& args);
+int run_prune(const Args& args);
 
 } // namespace forensic::cli

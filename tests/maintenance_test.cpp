@@ -1,0 +1,164 @@
+// prune keeps what the kept snapshots see; verify finds broken rows; several
+// snapshot processes on one database all finish.
+#include "support/host_fixture.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include "libforensic/store/maintenance.hpp"
+
+#include <doctest/doctest.h>
+#include <map>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace forensic;
+using forensic::test::TempDir;
+
+namespace {
+
+const TimeNs jan1 = *parse_rfc3339("2026-01-01T03:00:00Z");
+
+std::map<std::string, std::string> state_of(store::Store& db, const store::SnapshotInfo& s)
+{
+    std::map<std::string, std::string> out;
+    for (const auto& f : db.state(s)) out[f.source + " " + f.subject + " " + f.key] = f.value;
+    return out;
+}
+
+// 120 nightly snapshots; facts flip now and then, some back to old values, and
+// one collector fails on some nights.
+void write_history(store::Store& db)
+{
+    std::mt19937 rng(42);
+    for (int night = 0; night < 120; ++night) {
+        SnapshotInput s{"cc-ci", jan1 + night * ns_per_day, jan1 + night * ns_per_day + 1, "test", {}};
+        CollectorRun recipes{"recipes", CollectorStatus::ok, {}, {}};
+        for (int r = 0; r < 20; ++r)
+            for (int k = 0; k < 5; ++k)
+                if (rng() % 50 != 0)
+                    recipes.facts.push_back({"r" + std::to_string(r), "k" + std::to_string(k),
+                                             "v" + std::to_string(rng() % 20 == 0 ? rng() % 3 : 0), {}});
+        s.collectors.push_back(std::move(recipes));
+        if (rng() % 10 == 0)
+            s.collectors.push_back({"swarm", CollectorStatus::failed, "down", {}});
+        else
+            s.collectors.push_back({"swarm", CollectorStatus::ok, {}, {{"svc", "stamp", "s" + std::to_string(night / 30), {}}}});
+        db.write(s);
+    }
+}
+
+} // namespace
+
+TEST_CASE("the policy keeps the newest snapshot of each recent day, week and month")
+{
+    std::vector<store::SnapshotInfo> snapshots;
+    for (int i = 0; i < 120; ++i)
+        for (int h : {3, 15}) snapshots.push_back(store::SnapshotInfo{i * 2 + (h == 15), "h", jan1 + i * ns_per_day + (h - 3) * 3600 * ns_per_second, 0, "", "ok"});
+    auto kept = store::snapshots_to_keep(snapshots, {7, 4, 3});
+    std::vector<std::string> days;
+    for (const auto& s : kept) days.push_back(format_rfc3339(s.taken_at));
+    // 7 days (the 15:00 one of each), 4 ISO weeks (Sundays), 3 months (their last day).
+    CHECK(days == std::vector<std::string>{
+                      "2026-02-28T15:00:00Z", "2026-03-31T15:00:00Z", "2026-04-12T15:00:00Z", "2026-04-19T15:00:00Z",
+                      "2026-04-24T15:00:00Z", "2026-04-25T15:00:00Z", "2026-04-26T15:00:00Z", "2026-04-27T15:00:00Z",
+                      "2026-04-28T15:00:00Z", "2026-04-29T15:00:00Z", "2026-04-30T15:00:00Z"});
+    CHECK(store::snapshots_to_keep(snapshots, {0, 0, 0}).size() == 1); // the newest, always
+}
+
+TEST_CASE("prune removes snapshots without changing what the kept ones see, and reclaims space")
+{
+    TempDir dir;
+    store::Store db(dir / "f.db", store::Store::Access::write);
+    write_history(db);
+    store::PrunePolicy policy{7, 4, 2};
+    auto kept = store::snapshots_to_keep(db.snapshots(), policy);
+    std::map<long long, std::map<std::string, std::string>> before;
+    for (const auto& s : kept) before[s.id] = state_of(db, s);
+    sql::Statement count_facts(db.database(), "SELECT count(*) FROM fact");
+    count_facts.step();
+    auto facts_before = count_facts.column_int(0);
+    count_facts.reset();
+
+    auto result = store::prune(db, "cc-ci", policy, false);
+    CHECK(result.kept.size() == kept.size());
+    CHECK(result.removed.size() == 120 - kept.size());
+    CHECK(db.snapshots().size() == kept.size());
+    for (const auto& s : kept) {
+        INFO("snapshot " << s.id);
+        CHECK(state_of(db, *db.find_snapshot(s.id)) == before[s.id]);
+    }
+    count_facts.step();
+    CHECK(count_facts.column_int(0) < facts_before);
+    CHECK(result.bytes_after < result.bytes_before);
+    auto report = store::verify(db);
+    for (const auto& p : report.problems) MESSAGE(p);
+    CHECK(report.ok());
+}
+
+TEST_CASE("prune --dry-run changes nothing")
+{
+    TempDir dir;
+    store::Store db(dir / "f.db", store::Store::Access::write);
+    write_history(db);
+    auto result = store::prune(db, "cc-ci", {3, 0, 0}, true);
+    CHECK(result.removed.size() == 117);
+    CHECK(db.snapshots().size() == 120);
+}
+
+TEST_CASE("verify names broken rows and forensic verify exits 1")
+{
+    TempDir dir;
+    auto file = (dir / "f.db").string();
+    {
+        store::Store db(file, store::Store::Access::write);
+        write_history(db);
+        CHECK(store::verify(db).ok());
+        // Break it behind the store's back: an interval overlapping another,
+        // and one bounded by a time no snapshot has.
+        db.database().exec("PRAGMA foreign_keys = OFF");
+        db.database().exec("INSERT INTO fact (host_id, key_id, value, valid_from, valid_to) "
+                           "SELECT host_id, key_id, 'forged', valid_from, valid_to FROM fact WHERE id = 1");
+        db.database().exec("UPDATE fact SET valid_to = valid_from + 5 WHERE id = 2");
+        auto report = store::verify(db);
+        CHECK_FALSE(report.ok());
+        bool overlap = false, unbounded = false;
+        for (const auto& p : report.problems) {
+            overlap |= p.starts_with("overlapping intervals: fact 1 (recipes r0 k0)");
+            unbounded |= p.starts_with("interval not bounded by snapshots: fact 2");
+        }
+        CHECK(overlap);
+        CHECK(unbounded);
+    }
+    auto r = forensic::test::forensic_run({"verify", "--db", file});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("problems in " + file) != std::string::npos);
+}
+
+TEST_CASE("four snapshot processes on one database all finish and all are stored")
+{
+    forensic::test::HostFixture host;
+    auto sys = host.system("cc-ci-1", host.abra_package("0.13.0-beta"));
+    for (int g = 1; g <= 50; ++g) host.generation(g, "2026-06-01T06:00:00Z", sys);
+    auto db = (host.root() / "f.db").string();
+    std::vector<pid_t> children;
+    for (int i = 0; i < 4; ++i) {
+        pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            auto r = forensic::test::forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host",
+                                                   "cc-ci", "--only", "nix,abra"});
+            ::_exit(r.exit_code);
+        }
+        children.push_back(pid);
+    }
+    for (auto pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    store::Store store(db, store::Store::Access::read);
+    CHECK(store.snapshots().size() == 4);
+    CHECK(store::verify(store).ok());
+}
