@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# meson install puts the binary, the man page and the systemd units where they
+# belong; the units pass systemd-analyze verify with the installed binary's
+# path, a broken unit does not, and the man page renders without warnings.
+set -euo pipefail
+build=$1
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+meson install -C "$build" --destdir "$dest" --no-rebuild --quiet > /dev/null
+prefix=$(meson introspect "$build" --buildoptions | python3 -c '
+import json, sys
+print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+bin=$dest$prefix/bin/forensic
+service=$(find "$dest" -name forensic-snapshot.service)
+timer=$(find "$dest" -name forensic-snapshot.timer)
+man=$(find "$dest" -name forensic.1)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -x "$bin" ] || fail "no installed binary at $bin"
+[ -n "$service" ] && [ -n "$timer" ] && [ -n "$man" ] || fail "units or man page not installed"
+grep -q "^ExecStart=$prefix/bin/forensic snapshot --db /var/lib/forensic/forensic.db" "$service" ||
+    fail "ExecStart does not name the installed binary: $(grep ExecStart "$service")"
+grep -q '^Persistent=true' "$timer" || fail "timer is not persistent"
+grep -q '^RandomizedDelaySec=' "$timer" || fail "timer has no randomized delay"
+grep -q '^ProtectSystem=strict' "$service" || fail "service is not read-only on the host"
+
+# As systemd sees them once installed: the binary at its path (here under DESTDIR).
+units=$dest/verify
+mkdir -p "$units"
+sed "s|$prefix/bin/forensic|$bin|" "$service" > "$units/forensic-snapshot.service"
+cp "$timer" "$units/"
+systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/forensic-snapshot.timer" ||
+    fail "systemd-analyze verify rejected the units"
+# The check has teeth: a unit with a bad setting fails it.
+sed 's/^OnCalendar=.*/OnCalendar=every full moon/' "$timer" > "$units/forensic-snapshot.timer"
+if systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/forensic-snapshot.timer" 2> /dev/null; then
+    fail "systemd-analyze verify accepted a broken timer"
+fi
+
+warnings=$(MANWIDTH=80 man --warnings -l "$man" 2>&1 > /dev/null)
+[ -z "$warnings" ] || fail "man page warnings: $warnings"
+MANWIDTH=80 man -l "$man" 2> /dev/null | grep -q 'FORENSIC TIMELINE' || fail "man page lacks the timeline section"
+"$bin" --version | grep -q '^forensic ' || fail "installed binary does not run"
+echo "install: binary, units (systemd-analyze verify ok), man page ok"
