@@ -1,5 +1,4 @@
-// prune keeps what the kept snapshots see; verify finds broken rows; several
-// snapshot processes on one database all finish.
+// prune keeps what the kept snapshots see; verify finds broken rows.
 #include "support/host_fixture.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -133,32 +132,4 @@ TEST_CASE("verify names broken rows and forensic verify exits 1")
     auto r = forensic::test::forensic_run({"verify", "--db", file});
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("problems in " + file) != std::string::npos);
-}
-
-TEST_CASE("four snapshot processes on one database all finish and all are stored")
-{
-    forensic::test::HostFixture host;
-    auto sys = host.system("cc-ci-1", host.abra_package("0.13.0-beta"));
-    for (int g = 1; g <= 50; ++g) host.generation(g, "2026-06-01T06:00:00Z", sys);
-    auto db = (host.root() / "f.db").string();
-    std::vector<pid_t> children;
-    for (int i = 0; i < 4; ++i) {
-        pid_t pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            auto r = forensic::test::forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host",
-                                                   "cc-ci", "--only", "nix,abra"});
-            ::_exit(r.exit_code);
-        }
-        children.push_back(pid);
-    }
-    for (auto pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        CHECK(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) == 0);
-    }
-    store::Store store(db, store::Store::Access::read);
-    CHECK(store.snapshots().size() == 4);
-    CHECK(store::verify(store).ok());
 }
