@@ -4,6 +4,7 @@
 #include "support/docker_replay.hpp"
 #include "support/host_fixture.hpp"
 #include "support/process.hpp"
+#include "support/swarm_fixture.hpp"
 
 #include "libforensic/collect/service_json.hpp"
 #include "libforensic/collect/snapshot_runner.hpp"
@@ -22,12 +23,13 @@ using namespace forensic;
 using forensic::test::DockerReplay;
 using forensic::test::HostFixture;
 using forensic::test::ScopedEnv;
+using forensic::test::abra_app_env;
 using forensic::test::swarm_fixture;
 
 namespace {
 
-const std::string stack = "disc-ae10f0_ci_commoninternet_net";
-const std::string app = stack + "_app";
+const std::string& stack = forensic::test::fixture_stack;
+const std::string& app = forensic::test::fixture_app;
 const std::string chaos_version_label = "spec.label:coop-cloud." + stack + ".chaos-version";
 
 using Facts = std::map<std::string, Fact>; // "subject key" → fact
@@ -85,19 +87,6 @@ std::string failure(const collect::CollectOptions& options)
         return e.describe();
     }
     return "<no failure>";
-}
-
-// The CI host's abra state: the discourse app deployed on server cc-ci.
-void abra_apps(HostFixture& host)
-{
-    host.file("/home/ci/.abra/servers/cc-ci/disc-ae10f0.ci.commoninternet.net.env",
-              "# discourse on cc-ci\n"
-              "TYPE=discourse:0.9.0+3.5.0\n"
-              "DOMAIN=disc-ae10f0.ci.commoninternet.net\n"
-              "SECRET_DB_PASSWORD_VERSION=v1\n"
-              "DISCOURSE_SMTP_PASSWORD=S3CR3T-envfile-smtp\n"
-              "TYPE_HINT=S3CR3T-envfile-prefix-trap\n",
-              "2026-06-10T14:03:05.25Z");
 }
 
 } // namespace
@@ -199,7 +188,7 @@ TEST_CASE("a paused update, a completed one, and services without abra labels")
 TEST_CASE("services map to their abra app, recipe and server through the app env files")
 {
     HostFixture host;
-    abra_apps(host);
+    abra_app_env(host);
     // Newer abra: RECIPE= wins over TYPE=; a long name is cut as abra cuts stack names.
     host.file("/home/ci/.abra/servers/other/a-very-long-application-name.ci.commoninternet.net.env",
               "RECIPE=\"n8n\"  \nTYPE=ignored\nexport DOMAIN=a-very-long-application-name.ci.commoninternet.net # main\n");
@@ -246,7 +235,7 @@ TEST_CASE("the parsed services hold nothing of ContainerSpec but the image")
 TEST_CASE("the real docker client reads the same services as the saved array")
 {
     HostFixture host;
-    abra_apps(host);
+    abra_app_env(host);
     DockerReplay replay(swarm_fixture("updating.json"));
     auto live = collect_docker(host, replay);
     CHECK(live == collect_json(host, swarm_fixture("updating.json")));
@@ -368,7 +357,7 @@ TEST_CASE("a malformed saved array fails naming the file and position, quoting n
 TEST_CASE("a rollback between two snapshots: the stamp goes back, PreviousSpec goes, the state says why")
 {
     HostFixture host;
-    abra_apps(host);
+    abra_app_env(host);
     DockerReplay replay(swarm_fixture("updating.json"));
     ScopedEnv env(replay.env());
     auto db_file = host.root() / "forensic.db";

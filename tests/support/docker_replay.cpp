@@ -49,11 +49,6 @@ bool can_connect(const std::filesystem::path& socket_path)
 
 } // namespace
 
-std::filesystem::path swarm_fixture(const std::string& name)
-{
-    return source_root() / "tests/data/swarm" / name;
-}
-
 DockerReplay::DockerReplay(const std::filesystem::path& fixture, const std::vector<std::string>& extra_args)
     : dir_("docker-replay"), socket_(dir_ / "docker.sock"), log_(dir_ / "requests.log"), config_(dir_ / "docker-config"),
       served_(dir_ / "services.json")

@@ -42,7 +42,4 @@ private:
     pid_t pid_ = -1;
 };
 
-// The fixture file tests/data/swarm/<name> in the source tree.
-std::filesystem::path swarm_fixture(const std::string& name);
-
 } // namespace forensic::test
