@@ -225,4 +225,7 @@ TEST_CASE("through the CLI: runs are recorded, and a run that turns unreadable k
             CHECK(c["status"] == "skipped");
             CHECK(c["error"] == "no --runs-dir given");
         }
+    auto after_skip = forensic::test::run_process(
+        {forensic::test::forensic_binary(), "show", "--db", db, "--source", "runs", "--subject", "run/m2p-discourse"});
+    CHECK(after_skip.out.find("hc1.expected         7ae7b0f76efb") != std::string::npos);
 }

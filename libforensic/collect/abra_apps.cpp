@@ -71,10 +71,7 @@ AppEnv read_app_env(const HostRoot& root, const std::string& host_path, const st
         }
         auto real = root.real(resolved.host_path);
         if (auto info = stat_path(real)) app.mtime = info->mtime;
-        auto text = read_text_file(real, host_path);
-        read_wanted_lines(text, app);
-        // The other lines may be secrets: gone before anything else runs.
-        std::fill(text.begin(), text.end(), '\0');
+        read_wanted_lines(read_text_file(real, host_path), app);
     } catch (const Error& e) {
         app.error = e.what();
     }
