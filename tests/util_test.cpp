@@ -4,6 +4,7 @@
 
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_root.hpp"
+#include "libforensic/util/json_text.hpp"
 #include "libforensic/util/natural_order.hpp"
 #include "libforensic/util/sha256.hpp"
 #include "libforensic/util/store_path.hpp"
@@ -148,4 +149,31 @@ TEST_CASE("natural order sorts numbers by value")
     CHECK(natural_less("a", "b"));
     CHECK(natural_less("v1.2", "v1.10"));
     CHECK_FALSE(natural_less("x", "x"));
+}
+
+TEST_CASE("durations print as Go's time.Duration prints them")
+{
+    CHECK(format_go_duration(0) == "0s");
+    CHECK(format_go_duration(5 * ns_per_second) == "5s");
+    CHECK(format_go_duration(90 * ns_per_second) == "1m30s");
+    CHECK(format_go_duration(3600 * ns_per_second) == "1h0m0s");
+    CHECK(format_go_duration(5'500'000'000) == "5.5s");
+    CHECK(format_go_duration(500'000'000) == "500ms");
+    CHECK(format_go_duration(1'500'000) == "1.5ms");
+    CHECK(format_go_duration(1'500) == "1.5\u00b5s");
+    CHECK(format_go_duration(999) == "999ns");
+    CHECK(format_go_duration(-5 * ns_per_second) == "-5s");
+    CHECK(format_go_duration(26 * 3600 * ns_per_second + 1) == "26h0m0.000000001s");
+}
+
+TEST_CASE("malformed JSON is reported by line and column, without quoting the text")
+{
+    CHECK(parse_json_text("[1, 2]", "x.json") == nlohmann::json::array({1, 2}));
+    CHECK_THROWS_WITH_AS(parse_json_text("{\"a\": 1,\n \"pw\": hunter2}", "x.json"),
+                         "x.json: malformed JSON at line 2, column 8 (byte 17)", InputError);
+    CHECK_THROWS_WITH_AS(parse_json_text("", "empty.json"), "empty.json: malformed JSON at line 1, column 1 (byte 1)",
+                         InputError);
+    CHECK(json_value_text(nlohmann::json("text")) == "text");
+    CHECK(json_value_text(nlohmann::json(0.2)) == "0.2");
+    CHECK(json_value_text(nlohmann::json(true)) == "true");
 }

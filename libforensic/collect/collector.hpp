@@ -22,7 +22,10 @@ struct CollectOptions {
     std::vector<std::string> abra_paths = {"/run/current-system/sw/bin/abra", "~/.local/bin/abra"};
     std::string abra_dir = "~/.abra";
     std::string runs_dir{};         // CI run evidence; empty: the runs collector has nothing to read
-    std::string docker_command = "docker";
+    // The docker client to run (honouring DOCKER_HOST). Empty: `docker` when
+    // reading this machine (root "/"); under another root the local daemon is
+    // not that host's, so the swarm collector is skipped unless one is named.
+    std::string docker_command{};
     std::string docker_json{};      // a saved `docker service inspect` array instead of the live client
     std::string mirror_url_template{}; // e.g. https://git.example.org/mirrors/{recipe}.git; empty: origin
     bool offline = false;           // no live mirror listing

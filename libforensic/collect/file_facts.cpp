@@ -51,4 +51,12 @@ std::vector<std::string> list_directory(const std::filesystem::path& real_path, 
     return names;
 }
 
+void add_error_fact(std::vector<Fact>& facts, const std::string& subject, const std::vector<std::string>& messages)
+{
+    if (messages.empty()) return;
+    std::string joined;
+    for (const auto& m : messages) joined += (joined.empty() ? "" : "; ") + m;
+    facts.push_back({subject, error_key, joined, {}});
+}
+
 } // namespace forensic::collect

@@ -1,6 +1,7 @@
 // Small helpers the collectors share for reading the host's files.
 #pragma once
 
+#include "libforensic/model/fact.hpp"
 #include "libforensic/util/time.hpp"
 
 #include <filesystem>
@@ -30,5 +31,9 @@ std::optional<FileInfo> stat_path(const std::filesystem::path& real_path);
 
 // Names in a directory on this machine, sorted; throws CollectorError naming it.
 std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path);
+
+// One `error` fact for `subject` holding every message ("; "-joined), as a
+// subject may report at most one; nothing when there are none.
+void add_error_fact(std::vector<Fact>& facts, const std::string& subject, const std::vector<std::string>& messages);
 
 } // namespace forensic::collect

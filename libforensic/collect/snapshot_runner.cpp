@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 #include <future>
 #include <unistd.h>
 
@@ -31,17 +33,44 @@ std::string trim(std::string text)
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
+// Host bytes are not always UTF-8; the store and every output are. Escaping
+// can make two names equal (and a collector bug could report one twice): the
+// first value is kept and the subject gets an error naming the key, so one
+// odd name does not cost the whole snapshot.
+void sanitise(std::vector<Fact>& facts)
+{
+    std::set<std::pair<std::string, std::string>> seen;
+    std::map<std::string, std::string> duplicates;
+    std::vector<Fact> kept;
+    kept.reserve(facts.size());
+    for (auto& fact : facts) {
+        fact.subject = to_valid_utf8(fact.subject);
+        fact.key = to_valid_utf8(fact.key);
+        fact.value = to_valid_utf8(fact.value);
+        if (!seen.emplace(fact.subject, fact.key).second) {
+            duplicates[fact.subject] += (duplicates[fact.subject].empty() ? "" : ", ") + fact.key;
+            continue;
+        }
+        kept.push_back(std::move(fact));
+    }
+    for (const auto& [subject, keys] : duplicates) {
+        auto message = "more than one fact named " + keys + " (names that differ only in invalid UTF-8?); kept the first";
+        auto existing = std::find_if(kept.begin(), kept.end(),
+                                     [&](const Fact& f) { return f.subject == subject && f.key == error_key; });
+        if (existing != kept.end())
+            existing->value += "; " + message;
+        else
+            kept.push_back({subject, error_key, message, {}});
+    }
+    facts = std::move(kept);
+}
+
 CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 {
     CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}};
     try {
         run.facts = collector.collect(options);
-        // Host bytes are not always UTF-8; the store and every output are.
-        for (auto& fact : run.facts) {
-            fact.subject = to_valid_utf8(fact.subject);
-            fact.key = to_valid_utf8(fact.key);
-            fact.value = to_valid_utf8(fact.value);
-        }
+        sanitise(run.facts);
     } catch (const CollectorSkipped& e) {
         run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
     } catch (Error& e) {

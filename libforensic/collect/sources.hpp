@@ -7,5 +7,7 @@ namespace forensic::collect {
 
 std::unique_ptr<Collector> make_nix_collector();  // nix_generations.cpp
 std::unique_ptr<Collector> make_abra_collector(); // abra_binary.cpp
+std::unique_ptr<Collector> make_swarm_collector(); // swarm_services.cpp
+std::unique_ptr<Collector> make_runs_collector();  // ci_runs.cpp
 
 } // namespace forensic::collect

@@ -150,6 +150,42 @@ TimeNs from_epoch_seconds(double seconds)
     return static_cast<TimeNs>(micros) * 1000;
 }
 
+namespace {
+
+// "1" + ".25" for 1250 with unit 1000: the whole units and the trimmed fraction.
+std::string with_fraction(std::uint64_t value, std::uint64_t unit, int unit_digits)
+{
+    std::string out = std::to_string(value / unit);
+    if (auto rest = value % unit) {
+        auto digits = std::to_string(rest);
+        digits.insert(0, static_cast<std::size_t>(unit_digits) - digits.size(), '0');
+        while (digits.back() == '0') digits.pop_back();
+        out += "." + digits;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string format_go_duration(std::int64_t nanoseconds)
+{
+    if (nanoseconds == 0) return "0s";
+    std::string sign = nanoseconds < 0 ? "-" : "";
+    auto u = nanoseconds < 0 ? std::uint64_t(0) - static_cast<std::uint64_t>(nanoseconds)
+                             : static_cast<std::uint64_t>(nanoseconds);
+    constexpr std::uint64_t second = 1'000'000'000;
+    if (u < 1'000) return sign + std::to_string(u) + "ns";
+    if (u < 1'000'000) return sign + with_fraction(u, 1'000, 3) + "\u00b5s";
+    if (u < second) return sign + with_fraction(u, 1'000'000, 6) + "ms";
+    std::string out = with_fraction(u % (60 * second), second, 9) + "s";
+    auto minutes = u / (60 * second);
+    if (minutes > 0) {
+        out = std::to_string(minutes % 60) + "m" + out;
+        if (minutes >= 60) out = std::to_string(minutes / 60) + "h" + out;
+    }
+    return sign + out;
+}
+
 TimeNs now()
 {
     return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();

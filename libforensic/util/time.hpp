@@ -40,4 +40,8 @@ TimeNs from_epoch_seconds(double seconds);
 
 TimeNs now();
 
+// A duration as Go's time.Duration prints it, as Docker shows UpdateConfig
+// Monitor and Delay: "5s", "1m30s", "1h0m0s", "500ms", "1.5µs", "0s".
+std::string format_go_duration(std::int64_t nanoseconds);
+
 } // namespace forensic

@@ -1,0 +1,25 @@
+// Reading JSON evidence (a saved `docker service inspect`, a CI results.json)
+// with errors that name the file and the position, but never quote its
+// content: the bytes around a syntax error may be a secret.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace forensic {
+
+// The whole file. Throws InputError "<shown>: cannot be read: <reason>".
+std::string read_text_file(const std::filesystem::path& real_path, const std::string& shown);
+
+// Parses `text`; `callback` may drop values while parsing (see nlohmann's
+// parser_callback_t). Throws InputError "<origin>: malformed JSON at line L,
+// column C (byte N)".
+nlohmann::json parse_json_text(std::string_view text, const std::string& origin,
+                               const nlohmann::json::parser_callback_t& callback = nullptr);
+
+// A JSON value as fact text: a string as it is, anything else as JSON.
+std::string json_value_text(const nlohmann::json& value);
+
+} // namespace forensic
