@@ -2,6 +2,7 @@
 #include "support/host_fixture.hpp"
 #include "support/process.hpp"
 
+#include "libforensic/collect/snapshot_runner.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_root.hpp"
 #include "libforensic/util/json_text.hpp"
@@ -176,4 +177,20 @@ TEST_CASE("malformed JSON is reported by line and column, without quoting the te
     CHECK(json_value_text(nlohmann::json("text")) == "text");
     CHECK(json_value_text(nlohmann::json(0.2)) == "0.2");
     CHECK(json_value_text(nlohmann::json(true)) == "true");
+}
+
+TEST_CASE("facts are made valid UTF-8, and a name reported twice keeps its first value and an error")
+{
+    std::vector<Fact> facts = {{"svc", "spec.label:a\xff", "1", {}},
+                               {"svc", "spec.label:a\\xff", "2", {}}, // the same name once escaped
+                               {"svc", "stamp.commit", "eb96de94", {}},
+                               {"other", "k", "v\xfe", {}}};
+    collect::sanitise_facts(facts);
+    REQUIRE(facts.size() == 4);
+    CHECK(facts[0].key == "spec.label:a\\xff");
+    CHECK(facts[0].value == "1");
+    CHECK(facts[2].value == "v\\xfe");
+    CHECK(facts[3].subject == "svc");
+    CHECK(facts[3].key == "error");
+    CHECK(facts[3].value.find("spec.label:a\\xff") != std::string::npos);
 }

@@ -33,11 +33,26 @@ std::string trim(std::string text)
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
-// Host bytes are not always UTF-8; the store and every output are. Escaping
-// can make two names equal (and a collector bug could report one twice): the
-// first value is kept and the subject gets an error naming the key, so one
-// odd name does not cost the whole snapshot.
-void sanitise(std::vector<Fact>& facts)
+CollectorRun run_one(const Collector& collector, const CollectOptions& options)
+{
+    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}};
+    try {
+        run.facts = collector.collect(options);
+        sanitise_facts(run.facts);
+    } catch (const CollectorSkipped& e) {
+        run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
+    } catch (Error& e) {
+        e.add_trace("while running collector '" + run.name + "'");
+        run = CollectorRun{run.name, CollectorStatus::failed, e.describe(), {}};
+    } catch (const std::exception& e) {
+        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
+    }
+    return run;
+}
+
+} // namespace
+
+void sanitise_facts(std::vector<Fact>& facts)
 {
     std::set<std::pair<std::string, std::string>> seen;
     std::map<std::string, std::string> duplicates;
@@ -64,25 +79,6 @@ void sanitise(std::vector<Fact>& facts)
     }
     facts = std::move(kept);
 }
-
-CollectorRun run_one(const Collector& collector, const CollectOptions& options)
-{
-    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}};
-    try {
-        run.facts = collector.collect(options);
-        sanitise(run.facts);
-    } catch (const CollectorSkipped& e) {
-        run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
-    } catch (Error& e) {
-        e.add_trace("while running collector '" + run.name + "'");
-        run = CollectorRun{run.name, CollectorStatus::failed, e.describe(), {}};
-    } catch (const std::exception& e) {
-        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
-    }
-    return run;
-}
-
-} // namespace
 
 void validate_selection(const Selection& selection)
 {

@@ -14,6 +14,12 @@ struct Selection {
     std::vector<std::string> skip;
 };
 
+// Host bytes are not always UTF-8; the store and every output are. Escaping
+// can make two names equal (and a collector bug could report one twice): the
+// first value is kept and the subject gets an error naming the key, so one
+// odd name does not cost the whole snapshot.
+void sanitise_facts(std::vector<Fact>& facts);
+
 // Throws UsageError naming an unknown collector.
 void validate_selection(const Selection& selection);
 
