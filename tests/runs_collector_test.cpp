@@ -92,6 +92,9 @@ TEST_CASE("a run's results.json and JUnit reports become facts of run/<id>")
     }
     CHECK(facts.at("run/450 finished").event_time == forensic::test::at("2026-06-11T17:40:31.4Z"));
     CHECK(facts.at("run/450 started").event_time == forensic::test::at("2026-06-11T17:25:31.2Z"));
+    // A finished run's results are dated by its finish.
+    CHECK(facts.at("run/450 level").event_time == forensic::test::at("2026-06-11T17:40:31.4Z"));
+    CHECK(facts.at("run/450 tier:upgrade").event_time == forensic::test::at("2026-06-11T17:40:31.4Z"));
     CHECK(facts.count("run/450 error") == 0);
     // Neither a stray file nor an empty directory is a run.
     for (const auto& [key, f] : facts) CHECK(f.subject == "run/450");

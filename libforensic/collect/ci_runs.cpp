@@ -4,6 +4,7 @@
 // it never closes the facts an earlier snapshot recorded.
 //
 // A directory holding neither results.json nor a JUnit report is not a run.
+// All of a run's facts carry its finish as their event time (see date_run_facts).
 // An unreadable or malformed file is an `error` fact of that run only.
 #include "libforensic/collect/file_facts.hpp"
 #include "libforensic/collect/junit_counts.hpp"
@@ -73,6 +74,27 @@ private:
             }
         }
         if (is_run) add_error_fact(facts, subject, errors);
+        date_run_facts(facts, subject);
+    }
+
+    // A run's results never change once it finished: every fact of the run
+    // carries its finish (else its start) as event time, so a timeline shows
+    // the level and tier results where the run ended — from any later
+    // snapshot. The error fact, which can change, carries none.
+    static void date_run_facts(std::vector<Fact>& facts, const std::string& subject)
+    {
+        std::optional<TimeNs> finished, started;
+        auto first = facts.end();
+        for (auto it = facts.begin(); it != facts.end(); ++it) {
+            if (it->subject != subject) continue;
+            if (first == facts.end()) first = it;
+            if (it->key == "finished") finished = it->event_time;
+            if (it->key == "started") started = it->event_time;
+        }
+        auto when = finished ? finished : started;
+        if (!when) return;
+        for (auto it = first; it != facts.end(); ++it)
+            if (it->subject == subject && it->key != error_key && !it->event_time) it->event_time = when;
     }
 };
 
