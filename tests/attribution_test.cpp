@@ -385,3 +385,31 @@ TEST_CASE("blast-radius reads an enrolment file and names a bad line")
         CHECK(std::string(e.what()).find("enrolled:2") != std::string::npos);
     }
 }
+
+TEST_CASE("services torn down after their run are judged by their last state; a newer deployment supersedes a rollback")
+{
+    TempDir dir;
+    store::Store db(dir / "b.db", store::Store::Access::write);
+    write_blast_host(db);
+    auto night = [&](const char* at, std::vector<Fact> swarm) {
+        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", {CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}});
+    };
+    night("2026-06-12T03:00:00Z", {}); // every app torn down
+    auto status_of = [&](const std::string& recipe) {
+        for (const auto& r : analyze::blast_radius(db, {}).rows)
+            if (r.recipe == recipe) return std::string(to_string(r.status));
+        return std::string("missing");
+    };
+    CHECK(status_of("n8n") == "exposed");
+    CHECK(status_of("lasuite") == "affected");
+    night("2026-06-13T03:00:00Z", {{"lasuite2_app", "recipe", "lasuite", {}},
+                                   {"lasuite2_app", "update_config.failure_action", "rollback", {}},
+                                   {"lasuite2_app", "update_config.order", "stop-first", {}},
+                                   {"lasuite2_app", "update_status.state", "completed", {}}});
+    CHECK(status_of("lasuite") == "clean");
+    // As of before that deployment, it was affected.
+    analyze::BlastOptions earlier;
+    earlier.as_of = "2026-06-12";
+    for (const auto& r : analyze::blast_radius(db, earlier).rows)
+        if (r.recipe == "lasuite") CHECK(r.status == analyze::BlastStatus::affected);
+}

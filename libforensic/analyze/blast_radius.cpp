@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace forensic::analyze {
 namespace {
@@ -15,6 +16,8 @@ namespace {
 // The swarm facts blast-radius reads, per service, at the judged snapshot.
 struct ServiceState {
     std::map<std::string, StoredFact> facts;
+    std::map<std::string, long long> seen_in; // the last snapshot that saw each value
+    TimeNs last_seen = 0;                     // when any snapshot last saw the service
     const StoredFact* get(const std::string& key) const
     {
         auto found = facts.find(key);
@@ -34,12 +37,26 @@ public:
         host_ = store.default_host(options.host);
         as_of_ = store.resolve(options.as_of.value_or("latest"), host_);
         runs_ = load_runs(store, host_);
-        for (auto& f : store.state(as_of_, store::FactFilter{"swarm", {}})) {
-            if (f.subject.starts_with("app/")) continue;
-            static const std::set<std::string> wanted = {"recipe", "update_status.state", "update_status.started_at",
-                                                         "update_config.failure_action", "update_config.order",
-                                                         "stamp.chaos_version"};
-            if (wanted.contains(f.key)) services_[f.subject].facts.emplace(f.key, std::move(f));
+        // App services on a CI host live only while a run does: judge each by
+        // the last state any snapshot up to as-of saw, not only what runs now.
+        std::vector<std::pair<TimeNs, long long>> snapshots;
+        for (const auto& s : store.snapshots(host_)) snapshots.emplace_back(s.taken_at, s.id);
+        // The last snapshot before `t` (the last that saw an interval ending at t).
+        auto last_before = [&](TimeNs t) {
+            auto it = std::lower_bound(snapshots.begin(), snapshots.end(), std::make_pair(t, 0LL));
+            return it == snapshots.begin() ? snapshots.front() : *std::prev(it);
+        };
+        for (auto& i : store.key_intervals(host_, "swarm",
+                                           {"recipe", "update_status.state", "update_status.started_at",
+                                            "update_config.failure_action", "update_config.order",
+                                            "stamp.chaos_version"})) {
+            if (i.subject.starts_with("app/") || i.valid_from > as_of_.taken_at) continue;
+            auto seen = i.valid_to && *i.valid_to <= as_of_.taken_at ? last_before(*i.valid_to)
+                                                                     : std::make_pair(as_of_.taken_at, as_of_.id);
+            auto& service = services_[i.subject];
+            service.facts[i.key] = StoredFact{i.source, i.subject, i.key, i.value, i.event_time, seen.second, {}};
+            service.seen_in[i.key] = seen.second;
+            service.last_seen = std::max(service.last_seen, seen.first);
         }
     }
 
@@ -62,9 +79,15 @@ public:
                                         latest->snapshot};
             if (latest->hc1_observed && latest->hc1_expected) check_older_release(recipe, *latest, row);
         }
+        // Its newest deployment speaks for the recipe: the services last seen
+        // latest (an older stack's rollback was answered by what came after).
+        TimeNs newest = 0;
+        for (const auto& [service, state] : services_)
+            if (const auto* mapped = state.get("recipe"); mapped && mapped->value == recipe)
+                newest = std::max(newest, state.last_seen);
         for (const auto& [service, state] : services_) {
             const auto* mapped = state.get("recipe");
-            if (!mapped || mapped->value != recipe) continue;
+            if (!mapped || mapped->value != recipe || state.last_seen != newest) continue;
             check_rollback(service, state, row);
             if (row.status != BlastStatus::affected) check_exposed(service, state, row);
         }
@@ -120,9 +143,10 @@ private:
         if (row.status != BlastStatus::affected) row.signature = "swarm rolled " + service + " back after an upgrade";
         else row.signature += "; swarm rolled " + service + " back";
         row.status = BlastStatus::affected;
-        row.evidence.push_back(evidence_at(*status, as_of_.id, "UpdateStatus.State of the app service"));
+        row.evidence.push_back(evidence_at(*status, state.seen_in.at("update_status.state"),
+                                           "UpdateStatus.State of the app service"));
         if (const auto* stamp = state.get("stamp.chaos_version"))
-            row.evidence.push_back(evidence_at(*stamp, as_of_.id, "the stamp Swarm put back"));
+            row.evidence.push_back(evidence_at(*stamp, state.seen_in.at("stamp.chaos_version"), "the stamp Swarm put back"));
     }
 
     void check_exposed(const std::string& service, const ServiceState& state, BlastRow& row) const
@@ -132,8 +156,10 @@ private:
         if (!action || !order || action->value != "rollback" || order->value != "start-first") return;
         row.status = BlastStatus::exposed;
         row.signature = "latent: " + service + " updates with FailureAction=rollback and Order=start-first";
-        row.evidence.push_back(evidence_at(*action, as_of_.id, "rolls back on a failed update"));
-        row.evidence.push_back(evidence_at(*order, as_of_.id, "starts the new task before stopping the old one"));
+        row.evidence.push_back(evidence_at(*action, state.seen_in.at("update_config.failure_action"),
+                                           "rolls back on a failed update"));
+        row.evidence.push_back(evidence_at(*order, state.seen_in.at("update_config.order"),
+                                           "starts the new task before stopping the old one"));
     }
 
     store::Store& store_;

@@ -73,6 +73,25 @@ std::vector<IntervalRecord> Store::source_history(const std::string& host, const
     return read_intervals(q);
 }
 
+std::vector<IntervalRecord> Store::key_intervals(const std::string& host, const std::string& source,
+                                                 const std::vector<std::string>& keys)
+{
+    // The keys go in as one JSON array: one statement, whatever their number.
+    std::string list = "[";
+    for (const auto& k : keys) {
+        std::string quoted;
+        for (char c : k) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        list += (list.size() > 1 ? ",\"" : "\"") + quoted + "\"";
+    }
+    list += "]";
+    sql::Statement q(db_, std::string(interval_columns) +
+                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.key_id IN "
+                              "(SELECT id FROM fact_key WHERE source = ?2 AND key IN (SELECT value FROM json_each(?3))) "
+                              "ORDER BY f.valid_from");
+    q.bind(host).bind(source).bind(list);
+    return read_intervals(q);
+}
+
 std::vector<std::string> Store::subjects_with_value(const std::string& host, const std::string& source,
                                                     const std::string& key, const std::string& value)
 {

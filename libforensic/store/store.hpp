@@ -110,6 +110,9 @@ public:
     // Every interval of one source's keys whose subject starts with `prefix`.
     std::vector<IntervalRecord> source_history(const std::string& host, const std::string& source,
                                                const std::string& subject_prefix);
+    // Every interval of the given keys of one source, any subject, oldest first.
+    std::vector<IntervalRecord> key_intervals(const std::string& host, const std::string& source,
+                                              const std::vector<std::string>& keys);
     // Subjects of `source` whose `key` ever held `value` (e.g. services of a recipe).
     std::vector<std::string> subjects_with_value(const std::string& host, const std::string& source,
                                                  const std::string& key, const std::string& value);
