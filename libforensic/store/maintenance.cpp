@@ -1,5 +1,6 @@
 #include "libforensic/store/maintenance.hpp"
 
+#include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -73,6 +74,7 @@ VerifyReport verify(Store& store)
     sql::Statement statuses(db, "SELECT 'snapshot ' || s.id FROM snapshot s WHERE NOT EXISTS "
                                 "(SELECT 1 FROM collector_run r WHERE r.snapshot_id = s.id)");
     collect_rows(statuses, report.problems, "no collector statuses");
+    for (auto& p : stale_subject_digests(db)) report.problems.push_back("subject digest: " + p);
     return report;
 }
 

@@ -1,5 +1,6 @@
 #include "libforensic/store/schema.hpp"
 
+#include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <string>
@@ -127,11 +128,27 @@ std::string event_index_v2()
     return "CREATE INDEX fact_by_event ON fact(host_id, event_time) WHERE event_time IS NOT NULL;\n";
 }
 
+// Version 3: a digest of each subject's current facts, so an unchanged
+// subject is recognised without reading its facts back (snapshot_writer.cpp).
+// Filled for existing data by rebuild_subject_digests after the SQL runs.
+std::string subject_digest_v3()
+{
+    return R"sql(
+CREATE TABLE subject_digest (
+    host_id INTEGER NOT NULL REFERENCES host(id),
+    source  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    digest  BLOB NOT NULL,
+    PRIMARY KEY (host_id, source, subject)
+) WITHOUT ROWID;
+)sql";
+}
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
-    static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2()};
+    static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3()};
     return all;
 }
 
@@ -162,6 +179,7 @@ void migrate(sql::Database& db)
         version = schema_version(db);
         if (version >= current_schema_version()) break;
         db.exec(migrations()[static_cast<std::size_t>(version)]);
+        if (version + 1 == 3) rebuild_subject_digests(db);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         txn.commit();
         ++version;

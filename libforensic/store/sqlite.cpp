@@ -91,6 +91,13 @@ Statement& Statement::bind(std::string_view value)
     return *this;
 }
 
+Statement& Statement::bind_blob(std::string_view bytes)
+{
+    if (sqlite3_bind_blob64(stmt_, next_param_++, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK)
+        db_.fail("binding");
+    return *this;
+}
+
 Statement& Statement::bind_null()
 {
     if (sqlite3_bind_null(stmt_, next_param_++) != SQLITE_OK) db_.fail("binding");

@@ -63,6 +63,7 @@ public:
         return value ? bind_int64(static_cast<long long>(*value)) : bind_null();
     }
     Statement& bind_null();
+    Statement& bind_blob(std::string_view bytes);
 
     // Steps once: true while a row is available.
     bool step();

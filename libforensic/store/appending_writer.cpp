@@ -1,0 +1,171 @@
+// The nightly writer: the snapshot is newer than every other in which this
+// collector ran, so only current (open) intervals can change. Most nights
+// most subjects are exactly as they were: each subject's facts are digested
+// and compared with the digest of its current facts (subject_digests.hpp), and
+// only a subject whose digest differs — or that reported an error — is read
+// back and compared fact by fact. An unchanged night reads a few hundred
+// digests and writes nothing but the snapshot's own rows.
+#include "libforensic/store/collector_writers.hpp"
+#include "libforensic/store/subject_digests.hpp"
+#include "libforensic/util/error.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace forensic::store {
+namespace {
+
+struct OpenInterval {
+    long long row = 0;
+    std::string value;
+    std::optional<TimeNs> event_time;
+};
+
+class AppendingWriter {
+public:
+    AppendingWriter(sql::Database& db, long long host_id, TimeNs taken_at, const std::string& source)
+        : db_(db), host_id_(host_id), taken_at_(taken_at), source_(source),
+          keys_of_subject_(db, "SELECT id, key FROM fact_key WHERE source = ? AND subject = ?"),
+          open_of_subject_(db, "SELECT f.id, f.key_id, f.value, f.event_time FROM fact_key k "
+                               "JOIN fact f ON f.key_id = k.id AND f.host_id = ? AND f.valid_to IS NULL "
+                               "WHERE k.source = ? AND k.subject = ?"),
+          insert_key_(db, "INSERT INTO fact_key (source, subject, key) VALUES (?, ?, ?)"),
+          insert_fact_(db, "INSERT INTO fact (host_id, key_id, value, event_time, valid_from) VALUES (?, ?, ?, ?, ?)"),
+          close_fact_(db, "UPDATE fact SET valid_to = ? WHERE id = ?")
+    {
+    }
+
+    CollectorRunInfo write(const CollectorRun& run)
+    {
+        CollectorRunInfo info{run.name, run.status, run.error, 0, 0, 0, 0};
+        std::unordered_map<std::string_view, std::vector<const Fact*>> by_subject;
+        for (const auto& fact : run.facts) by_subject[fact.subject].push_back(&fact);
+        auto digests = load_subject_digests(db_, host_id_, source_);
+
+        for (const auto& [subject, facts] : by_subject) {
+            Digest digest;
+            bool in_error = false;
+            for (const auto* f : facts) {
+                digest.add_fact(f->key, f->value, f->event_time);
+                if (f->key == error_key) {
+                    in_error = true;
+                    ++info.errors;
+                }
+            }
+            std::string name(subject);
+            auto stored = digests.find(name);
+            if (!in_error && stored != digests.end() && stored->second == digest) {
+                info.unchanged += static_cast<long long>(facts.size());
+                digests.erase(stored);
+                continue;
+            }
+            write_subject(name, facts, in_error, info);
+            if (!in_error)
+                save_subject_digest(db_, host_id_, source_, name, digest);
+            else
+                save_current_digest(name); // carried keys are part of its current facts
+            if (stored != digests.end()) digests.erase(stored);
+        }
+        // Subjects with current facts that were not seen at all are gone.
+        for (const auto& [subject, digest] : digests) {
+            for (const auto& [key_id, open] : open_intervals(subject)) {
+                close_fact_.bind(taken_at_).bind(open.row).run();
+                ++info.closed;
+            }
+            delete_subject_digest(db_, host_id_, source_, subject);
+        }
+        return info;
+    }
+
+private:
+    std::unordered_map<long long, OpenInterval> open_intervals(const std::string& subject)
+    {
+        std::unordered_map<long long, OpenInterval> out;
+        open_of_subject_.bind(host_id_).bind(source_).bind(subject);
+        while (open_of_subject_.step())
+            out[open_of_subject_.column_int(1)] = OpenInterval{open_of_subject_.column_int(0),
+                                                               open_of_subject_.column_text(2),
+                                                               open_of_subject_.column_optional_int(3)};
+        open_of_subject_.reset();
+        return out;
+    }
+
+    void write_subject(const std::string& subject, const std::vector<const Fact*>& facts, bool in_error,
+                       CollectorRunInfo& info)
+    {
+        std::unordered_map<std::string, long long> key_ids;
+        keys_of_subject_.bind(source_).bind(subject);
+        while (keys_of_subject_.step()) key_ids[keys_of_subject_.column_text(1)] = keys_of_subject_.column_int(0);
+        keys_of_subject_.reset();
+        auto open = open_intervals(subject);
+
+        std::unordered_set<long long> seen;
+        for (const auto* fact : facts) {
+            auto id = key_ids.find(fact->key);
+            long long key_id = 0;
+            if (id != key_ids.end()) {
+                key_id = id->second;
+            } else {
+                insert_key_.bind(source_).bind(subject).bind(fact->key).run();
+                key_id = db_.last_insert_id();
+                key_ids.emplace(fact->key, key_id);
+            }
+            if (!seen.insert(key_id).second)
+                throw StoreError("collector '" + source_ + "' reported " + subject + " " + fact->key +
+                                 " twice in one snapshot");
+            auto live = open.find(key_id);
+            if (live != open.end() && live->second.value == fact->value && live->second.event_time == fact->event_time) {
+                ++info.unchanged;
+                continue;
+            }
+            if (live != open.end()) {
+                close_fact_.bind(taken_at_).bind(live->second.row).run();
+                ++info.closed;
+            }
+            insert_fact_.bind(host_id_).bind(key_id).bind(fact->value).bind(fact->event_time).bind(taken_at_).run();
+            ++info.opened;
+        }
+        for (const auto& [key_id, interval] : open) {
+            if (seen.contains(key_id)) continue;
+            if (in_error) {
+                ++info.unchanged; // carried: an unreadable subject is not a removed one
+                continue;
+            }
+            close_fact_.bind(taken_at_).bind(interval.row).run();
+            ++info.closed;
+        }
+    }
+
+    void save_current_digest(const std::string& subject)
+    {
+        sql::Statement q(db_, "SELECT k.key, f.value, f.event_time FROM fact_key k "
+                              "JOIN fact f ON f.key_id = k.id AND f.host_id = ? AND f.valid_to IS NULL "
+                              "WHERE k.source = ? AND k.subject = ?");
+        q.bind(host_id_).bind(source_).bind(subject);
+        Digest digest;
+        while (q.step()) digest.add_fact(q.column_text(0), q.column_text(1), q.column_optional_int(2));
+        if (digest.count)
+            save_subject_digest(db_, host_id_, source_, subject, digest);
+        else
+            delete_subject_digest(db_, host_id_, source_, subject);
+    }
+
+    sql::Database& db_;
+    long long host_id_;
+    TimeNs taken_at_;
+    const std::string& source_;
+    sql::Statement keys_of_subject_;
+    sql::Statement open_of_subject_;
+    sql::Statement insert_key_;
+    sql::Statement insert_fact_;
+    sql::Statement close_fact_;
+};
+
+} // namespace
+
+CollectorRunInfo append_collector_facts(sql::Database& db, long long host_id, TimeNs taken_at, const CollectorRun& run)
+{
+    return AppendingWriter(db, host_id, taken_at, run.name).write(run);
+}
+
+} // namespace forensic::store
