@@ -7,5 +7,8 @@ namespace forensic::collect {
 
 std::unique_ptr<Collector> make_nix_collector();  // nix_generations.cpp
 std::unique_ptr<Collector> make_abra_collector(); // abra_binary.cpp
+std::unique_ptr<Collector> make_recipes_collector();   // recipe_checkouts.cpp
+std::unique_ptr<Collector> make_mirrors_collector();   // recipe_mirrors.cpp
+std::unique_ptr<Collector> make_catalogue_collector(); // abra_catalogue.cpp
 
 } // namespace forensic::collect

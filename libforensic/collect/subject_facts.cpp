@@ -1,0 +1,32 @@
+#include "libforensic/collect/subject_facts.hpp"
+
+#include "libforensic/util/error.hpp"
+#include "libforensic/util/host_text.hpp"
+
+namespace forensic::collect {
+
+void SubjectFacts::add(std::string key, std::string value, std::optional<TimeNs> event)
+{
+    facts_.push_back({subject_, std::move(key), std::move(value), event});
+}
+
+void SubjectFacts::part(const std::function<void()>& read)
+{
+    try {
+        read();
+    } catch (const Error& e) {
+        errors_.push_back(e.what());
+    }
+}
+
+std::vector<Fact> SubjectFacts::finish(const HostRoot& root)
+{
+    if (!errors_.empty()) {
+        std::string joined;
+        for (const auto& e : errors_) joined += (joined.empty() ? "" : "; ") + e;
+        add(error_key, as_host_text(root, joined));
+    }
+    return std::move(facts_);
+}
+
+} // namespace forensic::collect

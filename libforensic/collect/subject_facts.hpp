@@ -1,0 +1,38 @@
+// Builds one subject's facts while reading it part by part: a part that
+// fails becomes part of the subject's single `error` fact (so its unseen keys
+// are carried, not closed) and the other parts are still read.
+#pragma once
+
+#include "libforensic/model/fact.hpp"
+#include "libforensic/util/host_root.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::collect {
+
+class SubjectFacts {
+public:
+    explicit SubjectFacts(std::string subject) : subject_(std::move(subject)) {}
+
+    void add(std::string key, std::string value, std::optional<TimeNs> event = {});
+
+    // Runs one independent part of the reading; a forensic::Error it throws
+    // is recorded and reading goes on.
+    void part(const std::function<void()>& read);
+
+    void error(std::string message) { errors_.push_back(std::move(message)); }
+
+    // The facts, with every error joined into one `error` fact whose paths
+    // are host paths.
+    std::vector<Fact> finish(const HostRoot& root);
+
+private:
+    std::string subject_;
+    std::vector<Fact> facts_;
+    std::vector<std::string> errors_;
+};
+
+} // namespace forensic::collect
