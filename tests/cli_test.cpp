@@ -11,28 +11,20 @@
 
 using namespace forensic;
 using forensic::test::HostFixture;
+using forensic::test::read_bytes;
+using forensic::test::run_forensic;
 using forensic::test::run_process;
 
 namespace {
-
-forensic::test::ProcessResult forensic_run(std::vector<std::string> args)
-{
-    args.insert(args.begin(), forensic::test::forensic_binary());
-    return run_process(args);
-}
 
 void small_host(HostFixture& host)
 {
     auto sys = host.system("cc-ci-1", host.abra_package("0.13.0-beta"));
     host.generation(1, "2026-06-01T06:00:00Z", sys).profile(1).current_system(sys);
-}
-
-std::string read_file(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    // abra's state dir (~ is the test's $HOME, under the root): no recipes yet.
+    std::string abra_dir = std::string(std::getenv("HOME")) + "/.abra";
+    std::filesystem::create_directories(host.real(abra_dir + "/recipes"));
+    host.file(abra_dir + "/catalogue/recipes.json", "{}");
 }
 
 } // namespace
@@ -42,12 +34,12 @@ TEST_CASE("snapshot stores the host, prints a per-collector summary and exits 0"
     HostFixture host;
     small_host(host);
     auto db = (host.root() / "forensic.db").string();
-    auto first = forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host", "cc-ci",
+    auto first = run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--host", "cc-ci",
                                "--at", "2026-06-05T06:00:00Z"});
     CHECK(first.exit_code == 0);
     CHECK(first.out.find("snapshot 1 of cc-ci taken 2026-06-05T06:00:00Z (ok)") != std::string::npos);
     CHECK(first.out.find("nix") != std::string::npos);
-    auto second = forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host", "cc-ci",
+    auto second = run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--host", "cc-ci",
                                 "--at", "2026-06-06T06:00:00Z", "--json"});
     CHECK(second.exit_code == 0);
     auto summary = nlohmann::json::parse(second.out);
@@ -56,7 +48,7 @@ TEST_CASE("snapshot stores the host, prints a per-collector summary and exits 0"
         CHECK(c["opened"] == 0);
         CHECK(c["closed"] == 0);
     }
-    auto list = forensic_run({"list", "--db", db});
+    auto list = run_forensic({"list", "--db", db});
     CHECK(list.exit_code == 0);
     CHECK(list.out.find("2   cc-ci  2026-06-06T06:00:00Z") != std::string::npos);
 }
@@ -67,9 +59,9 @@ TEST_CASE("snapshot exits 3 when a collector reports errors, and still stores")
     small_host(host);
     host.symlink("/nix/var/nix/profiles/system-2-link", "/nix/store/00000000000000000000000000000000-gone");
     auto db = (host.root() / "f.db").string();
-    auto r = forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host", "h"});
+    auto r = run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--host", "h"});
     CHECK(r.exit_code == 3);
-    auto show = forensic_run({"show", "--db", db, "--source", "nix", "--subject", "generation/2", "--json"});
+    auto show = run_forensic({"show", "--db", db, "--source", "nix", "--subject", "generation/2", "--json"});
     CHECK(show.exit_code == 0);
     auto doc = nlohmann::json::parse(show.out);
     bool has_error = false;
@@ -82,24 +74,24 @@ TEST_CASE("--only and --skip select collectors; an unknown one is a usage error"
     HostFixture host;
     small_host(host);
     auto db = (host.root() / "f.db").string();
-    auto r = forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--only", "nix", "--json"});
+    auto r = run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--only", "nix", "--json"});
     CHECK(r.exit_code == 0);
     auto doc = nlohmann::json::parse(r.out);
     for (const auto& c : doc["collectors"]) CHECK(c["status"] == (c["name"] == "nix" ? "ok" : "skipped"));
-    auto bad = forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--only", "nope"});
+    auto bad = run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--only", "nope"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("unknown collector 'nope'") != std::string::npos);
-    auto bad_option = forensic_run({"snapshot", "--db", db, "--frobnicate"});
+    auto bad_option = run_forensic({"snapshot", "--db", db, "--frobnicate"});
     CHECK(bad_option.exit_code == 2);
     CHECK(bad_option.err.find("frobnicate") != std::string::npos);
-    auto bad_time = forensic_run({"snapshot", "--db", db, "--at", "last tuesday"});
+    auto bad_time = run_forensic({"snapshot", "--db", db, "--at", "last tuesday"});
     CHECK(bad_time.exit_code == 2);
     CHECK(bad_time.err.find("--at: 'last tuesday'") != std::string::npos);
 }
 
 TEST_CASE("reading a missing database exits 4 naming the file")
 {
-    auto r = forensic_run({"show", "--db", "/nonexistent/dir/f.db"});
+    auto r = run_forensic({"show", "--db", "/nonexistent/dir/f.db"});
     CHECK(r.exit_code == 4);
     CHECK(r.err.find("/nonexistent/dir/f.db") != std::string::npos);
 }
@@ -109,33 +101,33 @@ TEST_CASE("export and import move snapshots between databases")
     HostFixture host;
     small_host(host);
     auto db = (host.root() / "a.db").string();
-    REQUIRE(forensic_run({"snapshot", "--db", db, "--root", host.root().string(), "--host", "h", "--at",
+    REQUIRE(run_forensic({"snapshot", "--db", db, "--root", host.root().string(), "--host", "h", "--at",
                           "2026-06-05T06:00:00Z"})
                 .exit_code == 0);
     auto bundle = (host.root() / "s.json").string();
-    REQUIRE(forensic_run({"export", "1", "--db", db, "-o", bundle}).exit_code == 0);
+    REQUIRE(run_forensic({"export", "1", "--db", db, "-o", bundle}).exit_code == 0);
     auto bad = (host.root() / "bad.json").string();
     std::ofstream(bad) << "{not json";
     auto other = (host.root() / "b.db").string();
-    auto r = forensic_run({"import", "--db", other, bad, bundle, bundle});
+    auto r = run_forensic({"import", "--db", other, bad, bundle, bundle});
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("bad.json: malformed JSON") != std::string::npos);
     CHECK(r.out.find("imported " + bundle + " as snapshot 1") != std::string::npos);
     CHECK(r.out.find("already present " + bundle) != std::string::npos);
-    auto a = forensic_run({"show", "--db", db, "--json"});
-    auto b = forensic_run({"show", "--db", other, "--json"});
+    auto a = run_forensic({"show", "--db", db, "--json"});
+    auto b = run_forensic({"show", "--db", other, "--json"});
     CHECK(nlohmann::json::parse(a.out)["facts"] == nlohmann::json::parse(b.out)["facts"]);
 }
 
 TEST_CASE("every command's --help is its section of docs/cli.md")
 {
-    auto manual = read_file(std::filesystem::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "docs/cli.md");
-    auto overview = forensic_run({"--help"});
+    auto manual = read_bytes(std::filesystem::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "docs/cli.md");
+    auto overview = run_forensic({"--help"});
     CHECK(overview.exit_code == 0);
     CHECK(manual.find(overview.out.substr(0, 200).substr(9)) != std::string::npos);
     for (const std::string command : {"snapshot", "list", "show", "export", "import", "collectors"}) {
         INFO(command);
-        auto help = forensic_run({command, "--help"});
+        auto help = run_forensic({command, "--help"});
         CHECK(help.exit_code == 0);
         CHECK(help.out.starts_with("forensic " + command + "\n"));
         auto body = help.out.substr(help.out.find('\n') + 1);
@@ -143,6 +135,6 @@ TEST_CASE("every command's --help is its section of docs/cli.md")
         // The overview lists the command.
         CHECK(overview.out.find("  " + command + " ") != std::string::npos);
     }
-    CHECK(forensic_run({}).exit_code == 2);
-    CHECK(forensic_run({"frobnicate"}).exit_code == 2);
+    CHECK(run_forensic({}).exit_code == 2);
+    CHECK(run_forensic({"frobnicate"}).exit_code == 2);
 }

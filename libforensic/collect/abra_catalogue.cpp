@@ -87,7 +87,7 @@ void add_versions(const json& versions, const std::string& where, SubjectFacts& 
 std::vector<Fact> recipe_facts(const HostRoot& root, const std::string& name, const json& recipe,
                                const std::string& file)
 {
-    SubjectFacts out(name);
+    SubjectFacts out(name, {});
     out.part([&] {
         auto where = file + ": recipe '" + name + "'";
         if (!recipe.is_object()) throw InputError(where + " is not an object");
@@ -100,7 +100,7 @@ std::vector<Fact> recipe_facts(const HostRoot& root, const std::string& name, co
 
 std::vector<Fact> catalogue_repository_facts(const HostRoot& root, const std::string& dir, const std::string& file)
 {
-    SubjectFacts out("catalogue");
+    SubjectFacts out("catalogue", dir);
     out.add("path", file);
     auto real = root.real(dir);
     auto dotgit = stat_path(real / ".git");

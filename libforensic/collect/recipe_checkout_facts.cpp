@@ -80,7 +80,7 @@ void add_worktree(git_repository* repo, SubjectFacts& out)
 
 std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& recipe)
 {
-    SubjectFacts out(recipe.name);
+    SubjectFacts out(recipe.name, recipe.host_path);
     if (!recipe.error.empty()) {
         out.error(recipe.error);
         return out.finish(root);

@@ -46,7 +46,7 @@ void add_listing(const git::RemoteListing& listing, SubjectFacts& out)
 
 std::vector<Fact> mirror_facts(const HostRoot& root, const RecipeDir& recipe, const std::string& url_template)
 {
-    SubjectFacts out(recipe.name);
+    SubjectFacts out(recipe.name, {});
     std::string url;
     out.part([&] { url = url_template.empty() ? origin_url(recipe) : mirror_url(url_template, recipe.name); });
     if (url.empty()) return out.finish(root);

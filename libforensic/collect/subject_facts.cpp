@@ -15,8 +15,13 @@ void SubjectFacts::part(const std::function<void()>& read)
     try {
         read();
     } catch (const Error& e) {
-        errors_.push_back(e.what());
+        error(e.what());
     }
+}
+
+void SubjectFacts::error(const std::string& message)
+{
+    errors_.push_back(context_.empty() || message.starts_with(context_) ? message : context_ + ": " + message);
 }
 
 std::vector<Fact> SubjectFacts::finish(const HostRoot& root)

@@ -15,7 +15,12 @@ namespace forensic::collect {
 
 class SubjectFacts {
 public:
-    explicit SubjectFacts(std::string subject) : subject_(std::move(subject)) {}
+    // `context` (e.g. the checkout's host path) leads every error message
+    // that does not already start with it.
+    SubjectFacts(std::string subject, std::string context)
+        : subject_(std::move(subject)), context_(std::move(context))
+    {
+    }
 
     void add(std::string key, std::string value, std::optional<TimeNs> event = {});
 
@@ -23,7 +28,7 @@ public:
     // is recorded and reading goes on.
     void part(const std::function<void()>& read);
 
-    void error(std::string message) { errors_.push_back(std::move(message)); }
+    void error(const std::string& message);
 
     // The facts, with every error joined into one `error` fact whose paths
     // are host paths.
@@ -31,6 +36,7 @@ public:
 
 private:
     std::string subject_;
+    std::string context_;
     std::vector<Fact> facts_;
     std::vector<std::string> errors_;
 };

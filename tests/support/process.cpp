@@ -84,4 +84,10 @@ std::string forensic_binary()
     return bin;
 }
 
+ProcessResult run_forensic(std::vector<std::string> args)
+{
+    args.insert(args.begin(), forensic_binary());
+    return run_process(args);
+}
+
 } // namespace forensic::test

@@ -26,4 +26,7 @@ std::string run_checked(const std::vector<std::string>& argv, const std::map<std
 // The forensic binary under test (FORENSIC_BIN, set by meson).
 std::string forensic_binary();
 
+// Runs the forensic binary under test with `args`.
+ProcessResult run_forensic(std::vector<std::string> args);
+
 } // namespace forensic::test
