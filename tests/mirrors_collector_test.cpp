@@ -5,9 +5,11 @@
 #include "support/recipe_fixture.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/git/remote_listing.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <doctest/doctest.h>
+#include <sstream>
 
 using namespace forensic;
 using forensic::test::GitRepo;
@@ -122,4 +124,41 @@ TEST_CASE("--offline skips the mirrors collector")
         if (run.name == "mirrors") CHECK(run.status == CollectorStatus::skipped);
         if (run.name == "recipes") CHECK(run.status == CollectorStatus::ok);
     }
+}
+
+TEST_CASE("a mirror on this machine is listed as libgit2's transport and git ls-remote list it")
+{
+    RecipeHost host;
+    auto& repo = published_recipe(host, "discourse");
+    repo.git({"tag", "-a", "-m", "nested", "nested", "0.7.0+3.3.1"});
+    repo.write("f", "2").commit("second");
+    repo.git({"push", "-q", "origin", "main", "--tags"});
+    auto url = host.mirror_path("discourse").string();
+    host.mirror("discourse").git({"pack-refs", "--all"});
+    repo.annotated_tag("loose-annotated").tag("loose-light");
+    repo.git({"push", "-q", "origin", "--tags"}); // these stay loose in the mirror
+
+    auto describe = [](const git::RemoteListing& l) {
+        std::string out = "HEAD " + (l.head ? git::to_hex(*l.head) : "-") + " " + l.head_ref + "\n";
+        for (const auto& b : l.branches) out += "refs/heads/" + b.name + " " + git::to_hex(b.commit) + "\n";
+        for (const auto& t : l.tags) {
+            out += "refs/tags/" + t.name + " " + git::to_hex(t.object) + "\n";
+            if (t.peeled) out += "refs/tags/" + t.name + "^{} " + git::to_hex(*t.peeled) + "\n";
+        }
+        return out;
+    };
+    auto direct = describe(git::list_remote(url));
+    CHECK(direct == describe(git::list_remote_by_transport(url)));
+    CHECK(direct == describe(git::list_remote_by_transport("file://" + url)));
+    // git ls-remote prints the same refs (tab-separated, id first).
+    std::string oracle;
+    std::istringstream lines(forensic::test::run_checked({"git", "ls-remote", url}, forensic::test::git_env("@0 +0000")));
+    for (std::string line; std::getline(lines, line);) {
+        auto tab = line.find('\t');
+        auto name = line.substr(tab + 1);
+        if (name == "HEAD") continue;
+        oracle += name + " " + line.substr(0, tab) + "\n";
+    }
+    CHECK(direct.substr(direct.find('\n') + 1) == oracle);
+    CHECK(direct.starts_with("HEAD " + repo.rev("main") + " refs/heads/main\n"));
 }

@@ -37,10 +37,14 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
     try {
         run.facts = collector.collect(options);
         // Host bytes are not always UTF-8; the store and every output are.
+        // Checked in place: a snapshot may hold hundreds of thousands of facts.
+        auto make_valid = [](std::string& text) {
+            if (!is_valid_utf8(text)) text = to_valid_utf8(text);
+        };
         for (auto& fact : run.facts) {
-            fact.subject = to_valid_utf8(fact.subject);
-            fact.key = to_valid_utf8(fact.key);
-            fact.value = to_valid_utf8(fact.value);
+            make_valid(fact.subject);
+            make_valid(fact.key);
+            make_valid(fact.value);
         }
     } catch (const CollectorSkipped& e) {
         run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};

@@ -1,5 +1,7 @@
 #include "libforensic/git/remote_listing.hpp"
 
+#include "libforensic/git/local_listing.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -13,6 +15,12 @@ constexpr std::string_view peeled_suffix = "^{}";
 } // namespace
 
 RemoteListing list_remote(const std::string& url)
+{
+    if (auto path = local_path_of(url)) return list_local_repository(*path);
+    return list_remote_by_transport(url);
+}
+
+RemoteListing list_remote_by_transport(const std::string& url)
 {
     ensure_initialised();
     git_remote* raw = nullptr;

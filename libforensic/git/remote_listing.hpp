@@ -1,6 +1,6 @@
 // The refs a remote advertises, listed live (what `git ls-remote` shows)
-// through a detached libgit2 remote: no repository is opened for writing,
-// nothing is fetched.
+// through a detached libgit2 remote, or for a repository on this machine read
+// directly (local_listing.hpp): nothing is written, nothing is fetched.
 #pragma once
 
 #include "libforensic/git/libgit2.hpp"
@@ -32,5 +32,9 @@ struct RemoteListing {
 // Throws GitError when the remote cannot be reached or listed; its message
 // may quote `url` as given, credentials and all, for the caller to scrub.
 RemoteListing list_remote(const std::string& url);
+
+// The same through libgit2's transport for every URL, local paths included
+// (list_remote reads those directly; the two agree, see the tests).
+RemoteListing list_remote_by_transport(const std::string& url);
 
 } // namespace forensic::git

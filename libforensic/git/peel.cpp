@@ -1,0 +1,51 @@
+#include "libforensic/git/peel.hpp"
+
+#include "libforensic/util/error.hpp"
+
+namespace forensic::git {
+namespace {
+
+// Tags of tags are legal but rare; a corrupt chain must not loop.
+constexpr int max_tag_chain = 16;
+
+} // namespace
+
+std::optional<git_oid> ref_target(git_reference* ref)
+{
+    if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) return *git_reference_target(ref);
+    git_reference* raw = nullptr;
+    if (git_reference_resolve(&raw, ref) < 0) return std::nullopt;
+    Reference resolved(raw);
+    return *git_reference_target(resolved.get());
+}
+
+git_oid required_ref_target(git_reference* ref, const std::string& name)
+{
+    auto target = ref_target(ref);
+    if (!target) throw GitError("cannot resolve " + name + ": " + last_error_message());
+    return *target;
+}
+
+git_object_t object_type(git_odb* odb, const git_oid& id, const std::string& what)
+{
+    std::size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    check(git_odb_read_header(&size, &type, odb, &id),
+          "cannot read the object " + what + " points to (" + to_hex(id) + ")");
+    return type;
+}
+
+Peeled peel_tags(git_repository* repo, const git_oid& id, git_object_t type, const std::string& what)
+{
+    Peeled at{id, type};
+    for (int depth = 0; at.type == GIT_OBJECT_TAG; ++depth) {
+        if (depth == max_tag_chain) throw GitError(what + ": tag chain too long");
+        git_tag* raw = nullptr;
+        check(git_tag_lookup(&raw, repo, &at.id), "cannot read tag object " + to_hex(at.id) + " of " + what);
+        Tag tag(raw);
+        at = {*git_tag_target_id(tag.get()), git_tag_target_type(tag.get())};
+    }
+    return at;
+}
+
+} // namespace forensic::git
