@@ -169,7 +169,7 @@ TEST_CASE("HEAD reflog entries carry their own times; entries within a second ar
     CHECK(ours == oracle);
 }
 
-TEST_CASE("FETCH_HEAD and ORIG_HEAD: contents and mtimes, without credentials")
+TEST_CASE("FETCH_HEAD and ORIG_HEAD: contents and mtimes; no credentials there or in reflog messages")
 {
     RecipeHost host;
     auto& repo = released_recipe(host, "discourse");
@@ -183,6 +183,12 @@ TEST_CASE("FETCH_HEAD and ORIG_HEAD: contents and mtimes, without credentials")
         out << fetched << "\tnot-for-merge\tbranch 'x' of https://ci:s3cr3t-t0ken@git.example.org/recipes/discourse\n";
     }
     forensic::test::set_mtime(fetch_head, at("2026-06-09T23:00:00Z"));
+    {
+        // Another tool's reflog entry quoting the URL it cloned from.
+        std::ofstream log(repo.dir() / ".git/logs/HEAD", std::ios::app);
+        log << fetched << " " << fetched << " CI <ci@example.org> 1781000000 +0000\tclone: from "
+            << "https://ci:s3cr3t-t0ken@git.example.org/recipes/discourse\n";
+    }
     forensic::test::set_mtime(repo.dir() / ".git/ORIG_HEAD", at("2026-06-10T01:00:00Z"));
 
     auto facts = host.collect("recipes");
@@ -193,6 +199,8 @@ TEST_CASE("FETCH_HEAD and ORIG_HEAD: contents and mtimes, without credentials")
     CHECK(value(facts, "discourse fetch_head.mtime") == "2026-06-09T23:00:00Z");
     CHECK(facts.at("discourse fetch_head.mtime").event_time == at("2026-06-09T23:00:00Z"));
     CHECK(value(facts, "discourse orig_head") == fetched);
+    CHECK(value(facts, "discourse reflog:" + format_rfc3339(1781000000 * ns_per_second) + "#0") ==
+          fetched + " " + fetched + " clone: from https://git.example.org/recipes/discourse");
     CHECK(value(facts, "discourse orig_head.mtime") == "2026-06-10T01:00:00Z");
 }
 

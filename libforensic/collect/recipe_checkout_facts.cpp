@@ -25,6 +25,8 @@ std::string without_trailing_newlines(std::string text)
 
 void add_tags(const git::RefScan& refs, SubjectFacts& out)
 {
+    constexpr std::size_t facts_per_tag = 5;
+    out.reserve(refs.tags.size() * facts_per_tag + refs.branches.size() + refs.remotes.size());
     for (const auto& tag : refs.tags) {
         auto key = "tag:" + tag.name;
         out.add(key, git::to_hex(tag.peeled));
@@ -46,8 +48,11 @@ void add_reflog(git_repository* repo, SubjectFacts& out)
     std::map<TimeNs, int> in_second;
     for (const auto& entry : git::read_head_reflog(repo)) {
         auto k = in_second[entry.time]++;
+        // Messages may quote URLs ("clone: from <url>") written by any tool.
         out.add("reflog:" + format_rfc3339(entry.time) + "#" + std::to_string(k),
-                git::to_hex(entry.old_id) + " " + git::to_hex(entry.new_id) + " " + entry.message, entry.time);
+                git::to_hex(entry.old_id) + " " + git::to_hex(entry.new_id) + " " +
+                    strip_url_credentials(entry.message),
+                entry.time);
     }
 }
 

@@ -65,7 +65,10 @@ std::vector<Fact> facts_per_recipe(const std::vector<RecipeDir>& recipes,
                                    const std::function<std::vector<Fact>(const RecipeDir&)>& facts_of)
 {
     auto per_recipe = parallel_map(recipes, facts_of);
+    std::size_t total = 0;
+    for (const auto& recipe : per_recipe) total += recipe.size();
     std::vector<Fact> facts;
+    facts.reserve(total);
     for (auto& recipe : per_recipe)
         facts.insert(facts.end(), std::make_move_iterator(recipe.begin()), std::make_move_iterator(recipe.end()));
     return facts;

@@ -35,6 +35,7 @@ std::string mirror_url(const std::string& url_template, const std::string& recip
 
 void add_listing(const git::RemoteListing& listing, SubjectFacts& out)
 {
+    out.reserve(listing.tags.size() * 2 + listing.branches.size() + 2);
     if (listing.head) out.add("head", git::to_hex(*listing.head));
     if (!listing.head_ref.empty()) out.add("head.ref", listing.head_ref);
     for (const auto& branch : listing.branches) out.add("branch:" + branch.name, git::to_hex(branch.commit));

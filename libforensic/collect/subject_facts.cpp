@@ -2,6 +2,7 @@
 
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_text.hpp"
+#include "libforensic/util/url_credentials.hpp"
 
 namespace forensic::collect {
 
@@ -29,7 +30,7 @@ std::vector<Fact> SubjectFacts::finish(const HostRoot& root)
     if (!errors_.empty()) {
         std::string joined;
         for (const auto& e : errors_) joined += (joined.empty() ? "" : "; ") + e;
-        add(error_key, as_host_text(root, joined));
+        add(error_key, strip_url_credentials(as_host_text(root, joined)));
     }
     return std::move(facts_);
 }

@@ -24,6 +24,9 @@ public:
 
     void add(std::string key, std::string value, std::optional<TimeNs> event = {});
 
+    // Room for `more` facts: a recipe has hundreds of tags, each a few facts.
+    void reserve(std::size_t more) { facts_.reserve(facts_.size() + more); }
+
     // Runs one independent part of the reading; a forensic::Error it throws
     // is recorded and reading goes on.
     void part(const std::function<void()>& read);
@@ -31,7 +34,7 @@ public:
     void error(const std::string& message);
 
     // The facts, with every error joined into one `error` fact whose paths
-    // are host paths.
+    // are host paths and whose URLs carry no credentials.
     std::vector<Fact> finish(const HostRoot& root);
 
 private:

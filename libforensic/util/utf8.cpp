@@ -49,6 +49,11 @@ std::string hex_escape(unsigned char c)
 bool is_valid_utf8(std::string_view text)
 {
     for (std::size_t i = 0; i < text.size();) {
+        // ASCII, the common case, one byte at a time without decoding.
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
         auto n = sequence_length(text, i);
         if (n == 0) return false;
         i += n;
