@@ -20,7 +20,7 @@ void read_head(git_repository* repo, RemoteListing& listing)
     listing.head = ref_target(head.get());
 }
 
-AdvertisedTag read_tag(git_repository* repo, git_odb* odb, git_reference* ref, const std::string& name)
+AdvertisedTag read_tag(git_odb* odb, git_reference* ref, const std::string& name)
 {
     AdvertisedTag tag{name.substr(tags_prefix.size()), required_ref_target(ref, name), std::nullopt};
     if (const git_oid* peeled = git_reference_target_peel(ref)) {
@@ -28,7 +28,7 @@ AdvertisedTag read_tag(git_repository* repo, git_odb* odb, git_reference* ref, c
         return tag;
     }
     auto type = object_type(odb, tag.object, name);
-    if (type == GIT_OBJECT_TAG) tag.peeled = peel_tags(repo, tag.object, type, name).id;
+    if (type == GIT_OBJECT_TAG) tag.peeled = peel_tags(odb, tag.object, type, name).id;
     return tag;
 }
 
@@ -64,7 +64,7 @@ RemoteListing list_local_repository(const std::string& path)
             if (auto target = ref_target(ref.get()))
                 listing.branches.push_back({name.substr(heads_prefix.size()), *target});
         } else if (name.starts_with(tags_prefix)) {
-            listing.tags.push_back(read_tag(repo.get(), odb.get(), ref.get(), name));
+            listing.tags.push_back(read_tag(odb.get(), ref.get(), name));
         }
     }
     auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };

@@ -1,5 +1,6 @@
 #include "libforensic/git/peel.hpp"
 
+#include "libforensic/git/tag_object.hpp"
 #include "libforensic/util/error.hpp"
 
 namespace forensic::git {
@@ -35,15 +36,13 @@ git_object_t object_type(git_odb* odb, const git_oid& id, const std::string& wha
     return type;
 }
 
-Peeled peel_tags(git_repository* repo, const git_oid& id, git_object_t type, const std::string& what)
+Peeled peel_tags(git_odb* odb, const git_oid& id, git_object_t type, const std::string& what)
 {
     Peeled at{id, type};
     for (int depth = 0; at.type == GIT_OBJECT_TAG; ++depth) {
         if (depth == max_tag_chain) throw GitError(what + ": tag chain too long");
-        git_tag* raw = nullptr;
-        check(git_tag_lookup(&raw, repo, &at.id), "cannot read tag object " + to_hex(at.id) + " of " + what);
-        Tag tag(raw);
-        at = {*git_tag_target_id(tag.get()), git_tag_target_type(tag.get())};
+        auto tag = read_tag_object(odb, at.id, what);
+        at = {tag.target, tag.target_type};
     }
     return at;
 }

@@ -1,6 +1,7 @@
 #include "libforensic/git/ref_scan.hpp"
 
 #include "libforensic/git/peel.hpp"
+#include "libforensic/git/tag_object.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -13,22 +14,19 @@ constexpr std::string_view heads_prefix = "refs/heads/";
 constexpr std::string_view remotes_prefix = "refs/remotes/";
 
 // Reads the tag object at `tag.target` once, then whatever it tags.
-void read_annotated(git_repository* repo, TagRef& tag, const std::string& full_name)
+void read_annotated(git_odb* odb, TagRef& tag, const std::string& full_name)
 {
-    git_tag* raw = nullptr;
-    check(git_tag_lookup(&raw, repo, &tag.target), "cannot read tag object of " + full_name);
-    Tag object(raw);
+    auto object = read_tag_object(odb, tag.target, full_name);
     tag.annotated = true;
-    tag.tagged = *git_tag_target_id(object.get());
-    if (const char* embedded = git_tag_name(object.get())) tag.embedded_name = embedded;
-    if (const git_signature* tagger = git_tag_tagger(object.get()))
-        tag.tagger_time = static_cast<TimeNs>(tagger->when.time) * ns_per_second;
-    auto peeled = peel_tags(repo, tag.tagged, git_tag_target_type(object.get()), full_name);
+    tag.tagged = object.target;
+    tag.embedded_name = std::move(object.name);
+    if (object.tagger_time) tag.tagger_time = *object.tagger_time * ns_per_second;
+    auto peeled = peel_tags(odb, object.target, object.target_type, full_name);
     tag.peeled = peeled.id;
     tag.peeled_type = peeled.type;
 }
 
-TagRef read_tag(git_repository* repo, git_odb* odb, git_reference* ref, const std::string& full_name)
+TagRef read_tag(git_odb* odb, git_reference* ref, const std::string& full_name)
 {
     TagRef tag;
     tag.name = full_name.substr(tags_prefix.size());
@@ -38,7 +36,7 @@ TagRef read_tag(git_repository* repo, git_odb* odb, git_reference* ref, const st
     bool known_tag_object = git_reference_target_peel(ref) != nullptr;
     auto type = known_tag_object ? GIT_OBJECT_TAG : object_type(odb, tag.target, full_name);
     if (type == GIT_OBJECT_TAG) {
-        read_annotated(repo, tag, full_name);
+        read_annotated(odb, tag, full_name);
     } else {
         tag.peeled = tag.target;
         tag.peeled_type = type;
@@ -68,7 +66,7 @@ RefScan scan_refs(git_repository* repo)
         std::string name = git_reference_name(ref.get());
         try {
             if (name.starts_with(tags_prefix)) {
-                scan.tags.push_back(read_tag(repo, odb.get(), ref.get(), name));
+                scan.tags.push_back(read_tag(odb.get(), ref.get(), name));
             } else if (name.starts_with(heads_prefix)) {
                 scan.branches.push_back({name.substr(heads_prefix.size()), required_ref_target(ref.get(), name)});
             } else if (name.starts_with(remotes_prefix)) {
