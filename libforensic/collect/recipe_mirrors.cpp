@@ -1,7 +1,7 @@
 // `mirrors`: what each recipe's upstream advertises right now, listed live
 // with libgit2 (as `git ls-remote` would), so a tag moved upstream but not in
 // the checkout shows. The checkout is only read for its origin URL; the
-// listing uses a detached remote and writes nowhere. --offline: skipped.
+// listing (git/remote_listing.hpp) writes nowhere. --offline: skipped.
 #include "libforensic/collect/recipe_dirs.hpp"
 #include "libforensic/collect/sources.hpp"
 #include "libforensic/collect/subject_facts.hpp"
