@@ -157,6 +157,7 @@ got=$("$forensic" show --db "$work/probe.db" --source recipes --subject recipe00
 rm -f "$work/probe.db"*
 [[ $got == "$expected" ]] || { echo "describe differs: forensic '$got', git '$expected'" >&2; exit 1; }
 
+fact_count=$("$collect_only" "$host" /home/ci recipes,mirrors | awk '{ print $1 }')
 methods=(git_cli_pass forensic_snapshot forensic_collection forensic_first_snapshot)
 declare -A label=(
     [git_cli_pass]="git CLI script"
@@ -188,6 +189,9 @@ for m in "${methods[@]}"; do
 done
 
 mkdir -p "$(dirname "$results")"
+# A hand-written "## Analysis" section at the end of the report survives reruns.
+analysis=""
+[[ -f $results ]] && analysis=$(sed -n '/^## Analysis/,$p' "$results")
 {
     echo "# git collectors benchmark"
     echo
@@ -201,7 +205,7 @@ mkdir -p "$(dirname "$results")"
     echo "- git CLI script, per recipe: \`describe --tags --long --abbrev=8\`, \`for-each-ref\` (with"
     echo "  peeled ids and tagger dates), \`reflog\`, \`--no-optional-locks status --porcelain\`,"
     echo "  \`ls-remote <mirror>\`, FETCH_HEAD read; one recipe after another."
-    echo "- forensic: \`forensic snapshot --only recipes,mirrors\` ($((recipes * (tags * 7 + 20))) facts or so);"
+    echo "- forensic: \`forensic snapshot --only recipes,mirrors\` ($fact_count facts per snapshot);"
     echo "  collection alone is \`build/bench/collect_only\`, the same collectors without the store."
     echo
     echo "| | median wall (s) | median cpu (s) | git CLI / this (wall) | wall per run (s) |"
@@ -210,5 +214,9 @@ mkdir -p "$(dirname "$results")"
         printf '| %s | %.3f | %.3f | %.1fx | %s|\n' "${label[$m]}" "${wall_median[$m]}" "${cpu_median[$m]}" \
             "$(ratio "$m")" "${walls[$m]}"
     done
+    if [[ -n $analysis ]]; then
+        echo
+        echo "$analysis"
+    fi
 } >"$results"
 echo "report: $results" >&2

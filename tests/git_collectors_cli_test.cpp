@@ -3,6 +3,7 @@
 #include "support/process.hpp"
 #include "support/recipe_fixture.hpp"
 
+#include "libforensic/collect/snapshot_runner.hpp"
 #include "libforensic/store/store.hpp"
 
 #include <doctest/doctest.h>
@@ -102,4 +103,17 @@ TEST_CASE("a password in a mirror or fetch URL appears nowhere in the database f
         CHECK(forensic::test::read_bytes(entry.path()).find(password) == std::string::npos);
     }
     CHECK(files >= 1);
+
+    // And while a writer still has the database open, its WAL holds the new
+    // pages: the password is not there either.
+    auto live_db = host.host.root() / "live.db";
+    {
+        store::Store store(live_db, store::Store::Access::write);
+        store.write(collect::collect_snapshot(host.options(), {{"recipes", "mirrors"}, {}}, "cc-ci", std::nullopt));
+        auto wal = std::filesystem::path(live_db.string() + "-wal");
+        REQUIRE(std::filesystem::exists(wal));
+        CHECK(forensic::test::read_bytes(wal).find("127.0.0.1:1/discourse") != std::string::npos);
+        CHECK(forensic::test::read_bytes(wal).find(password) == std::string::npos);
+        CHECK(forensic::test::read_bytes(live_db).find(password) == std::string::npos);
+    }
 }
