@@ -21,8 +21,10 @@ void small_host(HostFixture& host)
 {
     auto sys = host.system("cc-ci-1", host.abra_package("0.13.0-beta"));
     host.generation(1, "2026-06-01T06:00:00Z", sys).profile(1).current_system(sys);
-    // abra's state dir (~ is the test's $HOME, under the root): no recipes yet.
-    std::string abra_dir = std::string(std::getenv("HOME")) + "/.abra";
+    // abra's state dir (~ is the test's $HOME, under the root, as HostRoot
+    // takes it): no recipes yet.
+    const char* home = std::getenv("HOME");
+    std::string abra_dir = std::string(home ? home : "/root") + "/.abra";
     std::filesystem::create_directories(host.real(abra_dir + "/recipes"));
     host.file(abra_dir + "/catalogue/recipes.json", "{}");
 }
