@@ -254,7 +254,7 @@ TEST_CASE("a corrupt repository gets an error fact and the other recipes are sti
     CHECK(value(facts, "bad-object head.commit") == loose); // what could be read still is
     CHECK(head != loose);
     CHECK(value(facts, "truncated-refs error").find("/home/ci/.abra/recipes/truncated-refs") != std::string::npos);
-    CHECK(value(facts, "truncated-refs error").find("corrupted packed references") != std::string::npos);
+    CHECK(value(facts, "truncated-refs error").find(".git/packed-refs is cut short") != std::string::npos);
     CHECK(value(facts, "headless error").find("/home/ci/.abra/recipes/headless") != std::string::npos);
 }
 

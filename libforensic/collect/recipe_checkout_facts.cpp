@@ -2,7 +2,6 @@
 
 #include "libforensic/collect/file_facts.hpp"
 #include "libforensic/collect/subject_facts.hpp"
-#include "libforensic/git/head.hpp"
 #include "libforensic/git/head_reflog.hpp"
 #include "libforensic/git/ref_scan.hpp"
 #include "libforensic/git/release_tag.hpp"
@@ -70,9 +69,9 @@ void add_marker_file(git_repository* repo, const std::string& recipe_host_path, 
     out.add(key + ".mtime", format_rfc3339(info->mtime), info->mtime);
 }
 
-void add_worktree(git_repository* repo, SubjectFacts& out)
+void add_worktree(git_repository* repo, const std::optional<git_oid>& head, SubjectFacts& out)
 {
-    auto state = git::read_worktree_state(repo);
+    auto state = git::read_worktree_state(repo, head);
     out.add("worktree.modified", state.modified ? "true" : "false");
     out.add("worktree.untracked", state.untracked.empty() ? "false" : "true");
     if (state.untracked.empty()) return;
@@ -96,13 +95,10 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
 
     std::optional<git_oid> head;
     out.part([&] {
-        auto state = git::read_head(repo.get());
-        out.add("head.ref", state.ref);
-        if (state.commit) out.add("head.commit", git::to_hex(*state.commit));
-        head = state.commit;
-    });
-    out.part([&] {
         auto refs = git::scan_refs(repo.get());
+        out.add("head.ref", refs.head.ref);
+        if (refs.head.commit) out.add("head.commit", git::to_hex(*refs.head.commit));
+        head = refs.head.commit;
         add_tags(refs, out);
         if (!head) return;
         auto names = git::describe_names(refs.tags);
@@ -111,7 +107,7 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
     out.part([&] { add_reflog(repo.get(), out); });
     out.part([&] { add_marker_file(repo.get(), recipe.host_path, "FETCH_HEAD", "fetch_head", out); });
     out.part([&] { add_marker_file(repo.get(), recipe.host_path, "ORIG_HEAD", "orig_head", out); });
-    out.part([&] { add_worktree(repo.get(), out); });
+    out.part([&] { add_worktree(repo.get(), head, out); });
     return out.finish(root);
 }
 

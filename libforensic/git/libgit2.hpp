@@ -38,6 +38,7 @@ using ReferenceIterator = Handle<git_reference_iterator, git_reference_iterator_
 using Object = Handle<git_object, git_object_free>;
 using Tag = Handle<git_tag, git_tag_free>;
 using Commit = Handle<git_commit, git_commit_free>;
+using Tree = Handle<git_tree, git_tree_free>;
 using Reflog = Handle<git_reflog, git_reflog_free>;
 using StatusList = Handle<git_status_list, git_status_list_free>;
 using Remote = Handle<git_remote, git_remote_free>;

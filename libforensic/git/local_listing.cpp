@@ -1,8 +1,8 @@
 #include "libforensic/git/local_listing.hpp"
 
 #include "libforensic/git/peel.hpp"
-
-#include <algorithm>
+#include "libforensic/git/ref_files.hpp"
+#include "libforensic/util/error.hpp"
 
 namespace forensic::git {
 namespace {
@@ -10,23 +10,10 @@ namespace {
 constexpr std::string_view tags_prefix = "refs/tags/";
 constexpr std::string_view heads_prefix = "refs/heads/";
 
-void read_head(git_repository* repo, RemoteListing& listing)
+AdvertisedTag read_tag(git_odb* odb, const std::string& name, const git_oid& object, const RefRecord& ref)
 {
-    git_reference* raw = nullptr;
-    if (git_reference_lookup(&raw, repo, "HEAD") < 0) return; // upload-pack advertises no HEAD then
-    Reference head(raw);
-    if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC)
-        listing.head_ref = git_reference_symbolic_target(head.get());
-    listing.head = ref_target(head.get());
-}
-
-AdvertisedTag read_tag(git_odb* odb, git_reference* ref, const std::string& name)
-{
-    AdvertisedTag tag{name.substr(tags_prefix.size()), required_ref_target(ref, name), std::nullopt};
-    if (const git_oid* peeled = git_reference_target_peel(ref)) {
-        tag.peeled = *peeled;
-        return tag;
-    }
+    AdvertisedTag tag{name.substr(tags_prefix.size()), object, ref.peeled};
+    if (tag.peeled) return tag;
     auto type = object_type(odb, tag.object, name);
     if (type == GIT_OBJECT_TAG) tag.peeled = peel_tags(odb, tag.object, type, name).id;
     return tag;
@@ -47,30 +34,22 @@ RemoteListing list_local_repository(const std::string& path)
     git_odb* raw_odb = nullptr;
     check(git_repository_odb(&raw_odb, repo.get()), "cannot open the object database of " + path);
     Odb odb(raw_odb);
-    git_reference_iterator* raw_iter = nullptr;
-    check(git_reference_iterator_new(&raw_iter, repo.get()), "cannot list refs of " + path);
-    ReferenceIterator iter(raw_iter);
+    auto files = read_ref_files(git_repository_path(repo.get()));
+    // upload-pack would fail on what the scan could not read, so do we.
+    if (!files.errors.empty()) throw GitError(path + ": " + files.errors.front());
 
     RemoteListing listing;
-    read_head(repo.get(), listing);
-    for (;;) {
-        git_reference* raw_ref = nullptr;
-        int rc = git_reference_next(&raw_ref, iter.get());
-        if (rc == GIT_ITEROVER) break;
-        check(rc, "cannot list refs of " + path);
-        Reference ref(raw_ref);
-        std::string name = git_reference_name(ref.get());
-        if (name.starts_with(heads_prefix)) {
-            if (auto target = ref_target(ref.get()))
-                listing.branches.push_back({name.substr(heads_prefix.size()), *target});
-        } else if (name.starts_with(tags_prefix)) {
-            listing.tags.push_back(read_tag(odb.get(), ref.get(), name));
-        }
+    listing.head = files.resolve(files.head);
+    if (!files.head.target) listing.head_ref = files.head.symbolic;
+    for (const auto& [name, ref] : files.refs) {
+        auto target = files.resolve(ref);
+        if (!target) continue; // a dangling symbolic ref is not advertised
+        if (name.starts_with(heads_prefix))
+            listing.branches.push_back({name.substr(heads_prefix.size()), *target});
+        else if (name.starts_with(tags_prefix))
+            listing.tags.push_back(read_tag(odb.get(), name, *target, ref));
     }
-    auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
-    std::sort(listing.branches.begin(), listing.branches.end(), by_name);
-    std::sort(listing.tags.begin(), listing.tags.end(), by_name);
-    return listing;
+    return listing; // in ref-name order, as ls-remote lists them
 }
 
 } // namespace forensic::git

@@ -11,22 +11,6 @@ constexpr int max_tag_chain = 16;
 
 } // namespace
 
-std::optional<git_oid> ref_target(git_reference* ref)
-{
-    if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) return *git_reference_target(ref);
-    git_reference* raw = nullptr;
-    if (git_reference_resolve(&raw, ref) < 0) return std::nullopt;
-    Reference resolved(raw);
-    return *git_reference_target(resolved.get());
-}
-
-git_oid required_ref_target(git_reference* ref, const std::string& name)
-{
-    auto target = ref_target(ref);
-    if (!target) throw GitError("cannot resolve " + name + ": " + last_error_message());
-    return *target;
-}
-
 git_object_t object_type(git_odb* odb, const git_oid& id, const std::string& what)
 {
     std::size_t size = 0;

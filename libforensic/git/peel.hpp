@@ -1,20 +1,11 @@
-// What refs and tags finally name: symbolic refs resolved, tag objects
-// followed (each read once).
+// What tags finally name: tag objects followed, each read once.
 #pragma once
 
 #include "libforensic/git/libgit2.hpp"
 
-#include <optional>
 #include <string>
 
 namespace forensic::git {
-
-// The object id a ref ends at, following symbolic refs; nullopt when a
-// symbolic ref names a ref that does not exist.
-std::optional<git_oid> ref_target(git_reference* ref);
-
-// The same, or GitError naming the ref.
-git_oid required_ref_target(git_reference* ref, const std::string& name);
 
 struct Peeled {
     git_oid id{};

@@ -1,6 +1,7 @@
 #include "libforensic/git/ref_scan.hpp"
 
 #include "libforensic/git/peel.hpp"
+#include "libforensic/git/ref_files.hpp"
 #include "libforensic/git/tag_object.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -26,14 +27,13 @@ void read_annotated(git_odb* odb, TagRef& tag, const std::string& full_name)
     tag.peeled_type = peeled.type;
 }
 
-TagRef read_tag(git_odb* odb, git_reference* ref, const std::string& full_name)
+TagRef read_tag(git_odb* odb, const std::string& full_name, const git_oid& target, bool known_tag_object)
 {
     TagRef tag;
     tag.name = full_name.substr(tags_prefix.size());
-    tag.target = required_ref_target(ref, full_name);
+    tag.target = target;
     // packed-refs records the peeled id of annotated tags: no need to ask the
     // object database for the type first.
-    bool known_tag_object = git_reference_target_peel(ref) != nullptr;
     auto type = known_tag_object ? GIT_OBJECT_TAG : object_type(odb, tag.target, full_name);
     if (type == GIT_OBJECT_TAG) {
         read_annotated(odb, tag, full_name);
@@ -44,6 +44,12 @@ TagRef read_tag(git_odb* odb, git_reference* ref, const std::string& full_name)
     return tag;
 }
 
+HeadState head_of(const RefFiles& files)
+{
+    HeadState head{files.head.target ? "detached" : files.head.symbolic, files.resolve(files.head)};
+    return head;
+}
+
 } // namespace
 
 RefScan scan_refs(git_repository* repo)
@@ -51,38 +57,29 @@ RefScan scan_refs(git_repository* repo)
     git_odb* raw_odb = nullptr;
     check(git_repository_odb(&raw_odb, repo), "cannot open the object database");
     Odb odb(raw_odb);
-
-    git_reference_iterator* raw_iter = nullptr;
-    check(git_reference_iterator_new(&raw_iter, repo), "cannot list refs");
-    ReferenceIterator iter(raw_iter);
+    auto files = read_ref_files(git_repository_path(repo));
 
     RefScan scan;
-    for (;;) {
-        git_reference* raw_ref = nullptr;
-        int rc = git_reference_next(&raw_ref, iter.get());
-        if (rc == GIT_ITEROVER) break;
-        check(rc, "cannot list refs");
-        Reference ref(raw_ref);
-        std::string name = git_reference_name(ref.get());
+    scan.head = head_of(files);
+    scan.errors = std::move(files.errors);
+    for (const auto& [name, ref] : files.refs) {
+        auto target = files.resolve(ref);
         try {
             if (name.starts_with(tags_prefix)) {
-                scan.tags.push_back(read_tag(odb.get(), ref.get(), name));
+                if (!target) throw GitError("cannot resolve " + name + " (" + ref.symbolic + ")");
+                scan.tags.push_back(read_tag(odb.get(), name, *target, ref.peeled.has_value()));
             } else if (name.starts_with(heads_prefix)) {
-                scan.branches.push_back({name.substr(heads_prefix.size()), required_ref_target(ref.get(), name)});
-            } else if (name.starts_with(remotes_prefix)) {
+                if (!target) throw GitError("cannot resolve " + name + " (" + ref.symbolic + ")");
+                scan.branches.push_back({name.substr(heads_prefix.size()), *target});
+            } else if (name.starts_with(remotes_prefix) && target) {
                 // origin/HEAD may name a branch that is gone: not an error.
-                if (auto target = ref_target(ref.get()))
-                    scan.remotes.push_back({name.substr(remotes_prefix.size()), *target});
+                scan.remotes.push_back({name.substr(remotes_prefix.size()), *target});
             }
         } catch (const GitError& e) {
             scan.errors.push_back(e.what());
         }
     }
-    auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
-    std::sort(scan.tags.begin(), scan.tags.end(), by_name);
-    std::sort(scan.branches.begin(), scan.branches.end(), by_name);
-    std::sort(scan.remotes.begin(), scan.remotes.end(), by_name);
-    return scan;
+    return scan; // in ref-name order already: git's order, which describe relies on
 }
 
 } // namespace forensic::git

@@ -1,8 +1,9 @@
-// One pass over a repository's refs: every tag with what it peels to (each
-// tag object read once), every local branch and remote-tracking ref. Everything
-// else (describe, release tags, facts) is derived from this scan.
+// One pass over a repository's refs: HEAD, every tag with what it peels to
+// (each tag object read once), every local branch and remote-tracking ref.
+// Everything else (describe, release tags, facts) is derived from this scan.
 #pragma once
 
+#include "libforensic/git/head.hpp"
 #include "libforensic/git/libgit2.hpp"
 #include "libforensic/util/time.hpp"
 
@@ -30,14 +31,15 @@ struct BranchRef {
 };
 
 struct RefScan {
+    HeadState head;
     std::vector<TagRef> tags;        // sorted by ref name, bytewise (git's ref iteration order)
     std::vector<BranchRef> branches; // refs/heads/*
     std::vector<BranchRef> remotes;  // refs/remotes/*, symbolic ones resolved
     std::vector<std::string> errors; // refs that could not be read, each naming the ref
 };
 
-// Throws GitError when the refs cannot be listed at all (e.g. a truncated
-// packed-refs); a single unreadable ref is reported in `errors` instead.
+// Throws GitError when the refs cannot be read at all (HEAD unreadable, a
+// truncated packed-refs); a single unreadable ref is reported in `errors`.
 RefScan scan_refs(git_repository* repo);
 
 } // namespace forensic::git

@@ -4,14 +4,24 @@
 
 namespace forensic::git {
 
-WorktreeState read_worktree_state(git_repository* repo)
+WorktreeState read_worktree_state(git_repository* repo, const std::optional<git_oid>& head)
 {
+    Tree baseline;
+    if (head) {
+        git_commit* raw_commit = nullptr;
+        check(git_commit_lookup(&raw_commit, repo, &*head), "cannot read HEAD's commit " + to_hex(*head));
+        Commit commit(raw_commit);
+        git_tree* raw_tree = nullptr;
+        check(git_commit_tree(&raw_tree, commit.get()), "cannot read the tree of HEAD's commit " + to_hex(*head));
+        baseline.reset(raw_tree);
+    }
     git_status_options options;
     check(git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION), "cannot prepare status");
     options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     // Deliberately without GIT_STATUS_OPT_UPDATE_INDEX: that would write the
     // refreshed index (and take index.lock) in a checkout we only inspect.
     options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+    options.baseline = baseline.get();
     git_status_list* raw = nullptr;
     check(git_status_list_new(&raw, repo, &options), "cannot read the work tree status");
     StatusList list(raw);

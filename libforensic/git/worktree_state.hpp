@@ -5,6 +5,7 @@
 
 #include "libforensic/git/libgit2.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ struct WorktreeState {
 };
 
 // Reads status without writing anything: the index is loaded, never
-// refreshed on disk, and no lock file is taken.
-WorktreeState read_worktree_state(git_repository* repo);
+// refreshed on disk, and no lock file is taken. `head` is the commit HEAD
+// resolves to, already known from the ref scan (nullopt: unborn, compared
+// with an empty tree), so libgit2 need not load the refs again.
+WorktreeState read_worktree_state(git_repository* repo, const std::optional<git_oid>& head);
 
 } // namespace forensic::git
