@@ -12,6 +12,7 @@
 using namespace forensic;
 using forensic::test::HostFixture;
 using forensic::test::forensic_run;
+using forensic::test::read_bytes;
 using forensic::test::run_process;
 
 namespace {
@@ -20,14 +21,12 @@ void small_host(HostFixture& host)
 {
     auto sys = host.system("cc-ci-1", host.abra_package("0.13.0-beta"));
     host.generation(1, "2026-06-01T06:00:00Z", sys).profile(1).current_system(sys);
-}
-
-std::string read_file(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    // abra's state dir (~ is the test's $HOME, under the root, as HostRoot
+    // takes it): no recipes yet.
+    const char* home = std::getenv("HOME");
+    std::string abra_dir = std::string(home ? home : "/root") + "/.abra";
+    std::filesystem::create_directories(host.real(abra_dir + "/recipes"));
+    host.file(abra_dir + "/catalogue/recipes.json", "{}");
 }
 
 } // namespace
@@ -124,7 +123,7 @@ TEST_CASE("export and import move snapshots between databases")
 
 TEST_CASE("every command's --help is its section of docs/cli.md")
 {
-    auto manual = read_file(std::filesystem::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "docs/cli.md");
+    auto manual = read_bytes(std::filesystem::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "docs/cli.md");
     auto overview = forensic_run({"--help"});
     CHECK(overview.exit_code == 0);
     CHECK(manual.find(overview.out.substr(0, 200).substr(9)) != std::string::npos);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +37,15 @@ std::optional<FileInfo> stat_path(const std::filesystem::path& real_path)
     struct stat st{};
     if (::lstat(real_path.c_str(), &st) != 0) return std::nullopt;
     return FileInfo{S_ISREG(st.st_mode), S_ISDIR(st.st_mode), static_cast<long long>(st.st_size), to_ns(st.st_mtim)};
+}
+
+std::string read_file(const std::filesystem::path& real_path, const std::string& host_path)
+{
+    std::ifstream in(real_path, std::ios::binary);
+    if (!in) throw CollectorError("cannot read '" + host_path + "': " + std::strerror(errno));
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw CollectorError("cannot read '" + host_path + "'");
+    return bytes;
 }
 
 std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path)

@@ -29,6 +29,10 @@ struct FileInfo {
 // lstat of a path on this machine; nullopt when it does not exist.
 std::optional<FileInfo> stat_path(const std::filesystem::path& real_path);
 
+// The bytes of a file on this machine; throws CollectorError naming
+// `host_path` when it cannot be read.
+std::string read_file(const std::filesystem::path& real_path, const std::string& host_path);
+
 // Names in a directory on this machine, sorted; throws CollectorError naming it.
 std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path);
 

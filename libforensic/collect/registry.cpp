@@ -9,6 +9,9 @@ const std::vector<std::unique_ptr<Collector>>& registry()
         std::vector<std::unique_ptr<Collector>> list;
         list.push_back(make_nix_collector());
         list.push_back(make_abra_collector());
+        list.push_back(make_recipes_collector());
+        list.push_back(make_mirrors_collector());
+        list.push_back(make_catalogue_collector());
         list.push_back(make_swarm_collector());
         list.push_back(make_runs_collector());
         return list;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <future>
 #include <unistd.h>
 
@@ -54,30 +55,41 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 
 void sanitise_facts(std::vector<Fact>& facts)
 {
-    std::set<std::pair<std::string, std::string>> seen;
-    std::map<std::string, std::string> duplicates;
-    std::vector<Fact> kept;
-    kept.reserve(facts.size());
+    // Checked in place: a snapshot may hold hundreds of thousands of facts.
+    auto make_valid = [](std::string& text) {
+        if (!is_valid_utf8(text)) text = to_valid_utf8(text);
+    };
     for (auto& fact : facts) {
-        fact.subject = to_valid_utf8(fact.subject);
-        fact.key = to_valid_utf8(fact.key);
-        fact.value = to_valid_utf8(fact.value);
-        if (!seen.emplace(fact.subject, fact.key).second) {
-            duplicates[fact.subject] += (duplicates[fact.subject].empty() ? "" : ", ") + fact.key;
-            continue;
-        }
-        kept.push_back(std::move(fact));
+        make_valid(fact.subject);
+        make_valid(fact.key);
+        make_valid(fact.value);
     }
+    struct NameHash {
+        std::size_t operator()(const std::pair<std::string_view, std::string_view>& name) const
+        {
+            return std::hash<std::string_view>()(name.first) * 31 + std::hash<std::string_view>()(name.second);
+        }
+    };
+    std::unordered_set<std::pair<std::string_view, std::string_view>, NameHash> seen;
+    seen.reserve(facts.size());
+    std::vector<std::size_t> repeated;
+    for (std::size_t i = 0; i < facts.size(); ++i)
+        if (!seen.emplace(facts[i].subject, facts[i].key).second) repeated.push_back(i);
+    if (repeated.empty()) return;
+
+    std::map<std::string, std::string> duplicates;
+    for (auto i : repeated)
+        duplicates[facts[i].subject] += (duplicates[facts[i].subject].empty() ? "" : ", ") + facts[i].key;
+    for (auto it = repeated.rbegin(); it != repeated.rend(); ++it) facts.erase(facts.begin() + static_cast<long>(*it));
     for (const auto& [subject, keys] : duplicates) {
         auto message = "more than one fact named " + keys + " (names that differ only in invalid UTF-8?); kept the first";
-        auto existing = std::find_if(kept.begin(), kept.end(),
+        auto existing = std::find_if(facts.begin(), facts.end(),
                                      [&](const Fact& f) { return f.subject == subject && f.key == error_key; });
-        if (existing != kept.end())
+        if (existing != facts.end())
             existing->value += "; " + message;
         else
-            kept.push_back({subject, error_key, message, {}});
+            facts.push_back({subject, error_key, message, {}});
     }
-    facts = std::move(kept);
 }
 
 void validate_selection(const Selection& selection)

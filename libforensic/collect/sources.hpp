@@ -7,6 +7,9 @@ namespace forensic::collect {
 
 std::unique_ptr<Collector> make_nix_collector();  // nix_generations.cpp
 std::unique_ptr<Collector> make_abra_collector(); // abra_binary.cpp
+std::unique_ptr<Collector> make_recipes_collector();   // recipe_checkouts.cpp
+std::unique_ptr<Collector> make_mirrors_collector();   // recipe_mirrors.cpp
+std::unique_ptr<Collector> make_catalogue_collector(); // abra_catalogue.cpp
 std::unique_ptr<Collector> make_swarm_collector(); // swarm_services.cpp
 std::unique_ptr<Collector> make_runs_collector();  // ci_runs.cpp
 

@@ -63,4 +63,9 @@ class PathError : public Error {
     using Error::Error;
 };
 
+// libgit2 could not read a repository, object or remote; the message names it.
+class GitError : public Error {
+    using Error::Error;
+};
+
 } // namespace forensic

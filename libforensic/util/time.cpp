@@ -123,20 +123,40 @@ std::string format_rfc3339(TimeNs time)
     auto days = floor<std::chrono::days>(tp);
     year_month_day ymd{days};
     hh_mm_ss hms{tp - days};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long long>(hms.seconds().count()));
-    std::string out = buf;
+    // Digits written directly: snapshots format hundreds of thousands of
+    // times (tagger dates, reflog entries), and snprintf dominated that.
+    auto digits = [](std::string& out, long long value, int width) { // value >= 0
+        char buf[20];
+        int n = 0;
+        do {
+            buf[n++] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0 || n < width);
+        while (n > 0) out += buf[--n];
+    };
+    std::string out;
+    out.reserve(31);
+    int year = static_cast<int>(ymd.year());
+    if (year < 0) out += '-'; // as printf's %04d: the sign takes one of the four places
+    digits(out, year < 0 ? -static_cast<long long>(year) : year, year < 0 ? 3 : 4);
+    out += '-';
+    digits(out, static_cast<unsigned>(ymd.month()), 2);
+    out += '-';
+    digits(out, static_cast<unsigned>(ymd.day()), 2);
+    out += 'T';
+    digits(out, hms.hours().count(), 2);
+    out += ':';
+    digits(out, hms.minutes().count(), 2);
+    out += ':';
+    digits(out, hms.seconds().count(), 2);
     if (fraction != 0) {
-        char frac[16];
-        std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(fraction));
-        std::string f = frac;
-        while (f.back() == '0') f.pop_back();
-        out += f;
+        out += '.';
+        auto mark = out.size();
+        digits(out, fraction, 9);
+        while (out.size() > mark && out.back() == '0') out.pop_back();
     }
-    return out + "Z";
+    out += 'Z';
+    return out;
 }
 
 std::string format_date(TimeNs time)

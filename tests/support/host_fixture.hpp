@@ -53,6 +53,9 @@ private:
 // Sets the mtime of a path itself (not following a symlink).
 void set_mtime(const std::filesystem::path& path, TimeNs mtime);
 
+// The bytes of a file on this machine ("" when it cannot be read).
+std::string read_bytes(const std::filesystem::path& path);
+
 // Parses an RFC 3339 time or fails the test setup.
 TimeNs at(const std::string& rfc3339);
 

@@ -1,0 +1,40 @@
+// A repository's refs read from the files git keeps them in: HEAD, then
+// packed-refs (with the peeled ids it records), then the loose refs under
+// refs/, which win over packed ones of the same name.
+//
+// Why not libgit2's ref iterator: loading packed-refs through it cost ~1.4M
+// instructions per repository of 300 tags (an allocation, a hash insert and a
+// slow hex parse per line), as much as a quarter of reading a checkout.
+#pragma once
+
+#include "libforensic/git/libgit2.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forensic::git {
+
+struct RefRecord {
+    std::optional<git_oid> target; // a direct ref
+    std::string symbolic;          // a symbolic ref: the name it points to
+    std::optional<git_oid> peeled; // packed-refs' "^" line: set for annotated tags
+};
+
+struct RefFiles {
+    RefRecord head;
+    std::map<std::string, RefRecord> refs; // by full name, bytewise (git's order)
+    std::vector<std::string> errors;       // loose refs that could not be read, each named
+
+    // Follows symbolic refs to an object id; nullopt when one names a ref
+    // that does not exist (an unborn branch, a remote's stale HEAD).
+    std::optional<git_oid> resolve(const RefRecord& ref) const;
+};
+
+// Throws GitError naming the file when HEAD is missing or unreadable, or
+// packed-refs is malformed or cut short.
+RefFiles read_ref_files(const std::filesystem::path& git_dir);
+
+} // namespace forensic::git
