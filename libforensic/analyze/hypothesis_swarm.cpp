@@ -37,6 +37,7 @@ Hypothesis test_swarm_rollback(const AttributionContext& c)
     bool rolled_back = false, in_flight_then_back = false, observed_after = false;
     std::vector<Evidence> policy;
     std::string rolled_service, final_state;
+    TimeNs rollback_seen = 0; // a snapshot time at which the rollback (or the update) was seen
     for (const auto& service : services) {
         std::vector<store::IntervalRecord> history;
         for (auto& i : c.store().source_history(c.host(), "swarm", service))
@@ -54,6 +55,7 @@ Hypothesis test_swarm_rollback(const AttributionContext& c)
             if (started && started->event_time && *started->event_time < *since) continue; // an older update
             rolled_back = true;
             rolled_service = service;
+            rollback_seen = i.valid_from;
             h.evidence.push_back(c.evidence_of(i, "UpdateStatus.State: Swarm rolled the update back"));
             if (started) h.evidence.push_back(c.evidence_of(*started, "the update began after the last good run"));
             for (const char* key : {"update_status.completed_at", "update_status.message"})
@@ -78,6 +80,7 @@ Hypothesis test_swarm_rollback(const AttributionContext& c)
             if (!after || !same_commit(after->value, c.observed().commit)) continue;
             in_flight_then_back = true;
             rolled_service = service;
+            if (!rollback_seen) rollback_seen = spec.valid_from;
             for (const auto* i : {covering(history, "stamp.chaos_version", spec.valid_from),
                                   covering(history, "previous_stamp.chaos_version", spec.valid_from)})
                 if (i) h.evidence.push_back(c.evidence_of(*i, i->key.starts_with("previous")
@@ -87,9 +90,11 @@ Hypothesis test_swarm_rollback(const AttributionContext& c)
                 h.evidence.push_back(c.evidence_of(*back, "then Spec carried the old stamp again"));
             break;
         }
-        for (const char* key : {"update_config.order", "update_config.failure_action", "update_config.monitor"})
-            if (const auto* i = covering(history, key, history.empty() ? 0 : history.back().valid_from))
-                policy.push_back(c.evidence_of(*i, "the update policy that makes a rollback possible"));
+        // The policy in force when it happened: a later redeploy may have changed it.
+        if (rolled_service == service && policy.empty() && !h.evidence.empty())
+            for (const char* key : {"update_config.order", "update_config.failure_action", "update_config.monitor"})
+                if (const auto* i = covering(history, key, rollback_seen))
+                    policy.push_back(c.evidence_of(*i, "the update policy under which Swarm rolled back"));
     }
     if (rolled_back || in_flight_then_back) {
         h.status = HypothesisStatus::supported;

@@ -26,9 +26,11 @@ Hypothesis test_untracked_files(const AttributionContext& c)
     }
     const auto& w = c.window();
     std::string named = "untracked files";
-    if (auto when = w.deploy_to ? w.deploy_to : w.bad) {
-        auto at = c.observed_before("recipes", *when);
-        if (!at) at = c.observed_after("recipes", *when);
+    if (auto when = w.deploy_from ? w.deploy_from : w.bad) {
+        // The first look at the checkout after the deploy began: the files
+        // +U counted were there then (an untracked file has no history).
+        auto at = c.observed_after("recipes", *when);
+        if (!at) at = c.observed_before("recipes", w.deploy_to.value_or(*when));
         if (auto paths = recipe_fact(c, at, "worktree.untracked_paths")) {
             std::string list;
             for (char ch : paths->value) list += ch == '\n' ? ", " : std::string(1, ch);

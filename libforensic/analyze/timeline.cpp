@@ -124,7 +124,8 @@ private:
             if (b.began) e.after = b.began->value;
             e.change = !b.ended ? Change::added : !b.began ? Change::removed : Change::changed;
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
-            e.evidence_snapshot = snapshot_ids_.at(where.second);
+            // A removed fact is shown by the last snapshot that still saw it.
+            e.evidence_snapshot = snapshot_ids_.at(e.change == Change::removed ? *since : where.second);
             events.push_back(std::move(e));
         }
     }

@@ -1,6 +1,8 @@
 #include "libforensic/render/timeline_views.hpp"
 
 #include "libforensic/render/table.hpp"
+
+#include <algorithm>
 #include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
@@ -84,6 +86,39 @@ std::vector<std::vector<const analyze::TimelineEvent*>> group_events(const analy
     return groups;
 }
 
+// A subject appearing or vanishing whole (a service deployed or torn down, a
+// run recorded) brings dozens of facts; people read the stamp-relevant ones.
+// Raw labels are left out where their decoded stamp.* facts say the same.
+struct GroupView {
+    std::vector<const analyze::TimelineEvent*> shown;
+    std::size_t hidden = 0;
+};
+
+GroupView view_of(const std::vector<const analyze::TimelineEvent*>& group)
+{
+    constexpr std::size_t compact_above = 8;
+    GroupView view;
+    bool whole = group.size() > compact_above &&
+                 std::all_of(group.begin(), group.end(), [&](const auto* e) { return e->change == group.front()->change; }) &&
+                 group.front()->change != analyze::Change::changed;
+    for (const auto* e : group) {
+        bool raw_label = e->key.starts_with("spec.label:") || e->key.starts_with("previous_spec.label:");
+        // A CI run's level and tier results are what its appearance says.
+        bool result = e->source == "runs" && (e->key == "level" || e->key.starts_with("tier:"));
+        if (whole && !result && (!e->stamp_relevant || raw_label))
+            ++view.hidden;
+        else
+            view.shown.push_back(e);
+    }
+    return view;
+}
+
+std::string hidden_note(const GroupView& view, const analyze::TimelineEvent& first)
+{
+    return "… and " + std::to_string(view.hidden) + " more: forensic show " + std::to_string(first.evidence_snapshot) +
+           " --source " + first.source + " --subject " + first.subject;
+}
+
 } // namespace
 
 std::string timeline_text(const analyze::Timeline& t)
@@ -106,9 +141,11 @@ std::string timeline_text(const analyze::Timeline& t)
         out += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
                std::to_string(first.evidence_snapshot) + ")\n";
         Table table;
-        for (const auto* e : group)
+        auto view = view_of(group);
+        for (const auto* e : view.shown)
             table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
         out += table.str("    ");
+        if (view.hidden) out += "       " + hidden_note(view, first) + "\n";
     }
     return out;
 }
@@ -145,10 +182,12 @@ std::string timeline_markdown(const analyze::Timeline& t)
     for (const auto& group : group_events(t)) {
         const auto& first = *group.front();
         std::string changes;
-        for (const auto* e : group) {
+        auto view = view_of(group);
+        for (const auto* e : view.shown) {
             auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
             changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
         }
+        if (view.hidden) changes += "<br>_" + markdown_cell(hidden_note(view, first)) + "_";
         out += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) + " | " +
                changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
     }
