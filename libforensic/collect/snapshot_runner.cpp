@@ -42,8 +42,8 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
         sanitise_facts(run.facts);
     } catch (const CollectorSkipped& e) {
         run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
-    } catch (Error& e) {
-        e.add_trace("while running collector '" + run.name + "'");
+    } catch (const Error& e) {
+        // The row names the collector; deeper context the error gathered stays.
         run = CollectorRun{run.name, CollectorStatus::failed, e.describe(), {}};
     } catch (const std::exception& e) {
         run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};

@@ -47,7 +47,7 @@ std::string write_summary_text(const store::WriteSummary& summary)
         bool ran = c.status == CollectorStatus::ok;
         table.add({c.collector, to_string(c.status), ran ? std::to_string(c.opened) : "-",
                    ran ? std::to_string(c.closed) : "-", ran ? std::to_string(c.unchanged) : "-",
-                   ran ? std::to_string(c.errors) : "-", c.error});
+                   ran ? std::to_string(c.errors) : "-", printable(c.error)});
     }
     return out + table.str("  ");
 }
