@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -139,4 +141,39 @@ TEST_CASE("every command's --help is its section of docs/cli.md")
     }
     CHECK(forensic_run({}).exit_code == 2);
     CHECK(forensic_run({"frobnicate"}).exit_code == 2);
+}
+
+TEST_CASE("every option a command accepts is documented in its section of docs/cli.md")
+{
+    namespace fs = std::filesystem;
+    fs::path root = std::getenv("FORENSIC_SOURCE_ROOT");
+    auto manual = read_bytes(root / "docs/cli.md");
+    auto section = [&](const std::string& command) {
+        auto start = manual.find("## forensic " + command + "\n");
+        REQUIRE_MESSAGE(start != std::string::npos, "no section for " << command);
+        auto end = manual.find("\n## ", start + 1);
+        return manual.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    };
+    // Positional arguments are declared as options too; they are named in the usage line instead.
+    const std::set<std::string> positional = {"snapshot", "snapshots", "files"};
+    std::regex declared(R"re(\)\s*\("([a-z][a-z-]*)(,[a-z])?",)re");
+    int checked = 0;
+    for (const auto& entry : fs::directory_iterator(root / "tools")) {
+        auto name = entry.path().filename().string();
+        if (!name.starts_with("cmd_") || entry.path().extension() != ".cpp") continue;
+        std::string commands_text;
+        auto source = read_bytes(entry.path());
+        // The command names a file implements: its parse("name", ...) calls.
+        std::regex parse_call(R"re(parse\("([a-z-]+)")re");
+        for (std::sregex_iterator it(source.begin(), source.end(), parse_call), end; it != end; ++it)
+            commands_text += section((*it)[1].str());
+        for (std::sregex_iterator it(source.begin(), source.end(), declared), end; it != end; ++it) {
+            auto option = (*it)[1].str();
+            if (positional.contains(option)) continue;
+            INFO(name << ": --" << option);
+            CHECK(commands_text.find("--" + option) != std::string::npos);
+            ++checked;
+        }
+    }
+    CHECK(checked > 40);
 }
