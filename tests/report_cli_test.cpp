@@ -92,7 +92,7 @@ TEST_CASE("timeline prints text by default and writes every format to a file")
     auto db = case_db(dir);
     auto text = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11"});
     CHECK(text.exit_code == 0);
-    CHECK(text.out.starts_with("timeline of cc-ci from 2026-06-05T00:00:00Z"));
+    CHECK(text.out.starts_with("timeline of cc-ci, 2026-06-05 → 2026-06-11 (UTC, whole days)"));
     auto json = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--json"});
     REQUIRE(json.exit_code == 0);
     CHECK(nlohmann::json::parse(json.out)["events"].size() == 25);

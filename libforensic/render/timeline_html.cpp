@@ -76,7 +76,7 @@ std::string timeline_html(const analyze::Timeline& t)
         auto clamped = std::clamp(time, t.from, t.to);
         return chart_left + (chart_right - chart_left) * static_cast<double>(clamped - t.from) / static_cast<double>(span);
     };
-    std::string title = "Timeline of " + t.host + ", " + format_rfc3339(t.from) + " → " + format_rfc3339(t.to);
+    std::string title = "Timeline of " + t.host + ", " + range_text(t.from, t.to);
 
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
                       "</title>\n<style>\n"

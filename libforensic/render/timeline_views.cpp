@@ -49,6 +49,14 @@ std::size_t relevant_count(const analyze::Timeline& t)
 
 } // namespace
 
+std::string range_text(TimeNs from, TimeNs to)
+{
+    auto midnight = [](TimeNs t) { return t % ns_per_day == 0; };
+    auto start = midnight(from) ? format_date(from) : format_rfc3339(from);
+    auto end = midnight(to + 1) ? format_date(to) : format_rfc3339(to);
+    return start + " → " + end + (midnight(to + 1) ? " (UTC, whole days)" : "");
+}
+
 std::string event_time_text(const analyze::TimelineEvent& e)
 {
     if (e.time) return format_rfc3339(*e.time).substr(0, 10) + " " + clock(*e.time);
@@ -123,7 +131,7 @@ std::string hidden_note(const GroupView& view, const analyze::TimelineEvent& fir
 
 std::string timeline_text(const analyze::Timeline& t)
 {
-    std::string out = "timeline of " + t.host + " from " + format_rfc3339(t.from) + " to " + format_rfc3339(t.to) +
+    std::string out = "timeline of " + t.host + ", " + range_text(t.from, t.to) +
                       ": " + std::to_string(t.events.size()) + " events, " + std::to_string(relevant_count(t)) +
                       " stamp-relevant (*)\n";
     if (t.events.empty()) return out + "no events in this range\n";
@@ -174,8 +182,8 @@ ordered_json timeline_json(const analyze::Timeline& t)
 
 std::string timeline_markdown(const analyze::Timeline& t)
 {
-    std::string out = "**Timeline of " + markdown_cell(t.host) + "**, " + format_rfc3339(t.from) + " → " +
-                      format_rfc3339(t.to) + ": " + std::to_string(t.events.size()) + " events, " +
+    std::string out = "**Timeline of " + markdown_cell(t.host) + "**, " + range_text(t.from, t.to) + ": " +
+                      std::to_string(t.events.size()) + " events, " +
                       std::to_string(relevant_count(t)) + " stamp-relevant (**bold**)\n\n";
     if (t.events.empty()) return out + "_No events in this range._\n";
     out += "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n";

@@ -20,6 +20,10 @@ std::string timeline_html(const analyze::Timeline& timeline);
 
 // "2026-06-10 14:03:12" or "06-09 06:00 … 06-10 06:00" for a bounded event.
 std::string event_time_text(const analyze::TimelineEvent& event);
+// "2026-06-05 → 2026-06-11" for whole days (the --to day included), else the
+// exact RFC 3339 times.
+std::string range_text(TimeNs from, TimeNs to);
+
 // "before → after", "+ after" or "- before".
 std::string change_text(const analyze::TimelineEvent& event);
 
