@@ -78,6 +78,27 @@ TEST_CASE("--mirror-url lists {recipe} at the template instead of origin")
     CHECK_FALSE(facts.contains("discourse error"));
 }
 
+TEST_CASE("origin's URL is libgit2's: the longest url.<base>.insteadOf prefix is rewritten")
+{
+    RecipeHost host;
+    auto& repo = published_recipe(host, "discourse");
+    auto mirrors = host.mirror_path("discourse").parent_path().string();
+    repo.git({"config", "url." + mirrors + "/.insteadOf", "mirror:"});
+    repo.git({"config", "url./nowhere/.insteadOf", "mirr"});
+    repo.git({"remote", "set-url", "origin", "mirror:discourse.git"});
+    auto facts = host.collect("mirrors");
+    git_repository* raw = nullptr;
+    REQUIRE(git_repository_open(&raw, host.host.real("/home/ci/.abra/recipes/discourse").c_str()) == 0);
+    git::Repository checkout(raw);
+    git_remote* remote = nullptr;
+    REQUIRE(git_remote_lookup(&remote, checkout.get(), "origin") == 0);
+    git::Remote origin(remote);
+    CHECK(facts.at("discourse url").value == git_remote_url(origin.get()));
+    CHECK(facts.at("discourse url").value == host.mirror_path("discourse").string());
+    CHECK(facts.contains("discourse tag:0.7.0+3.3.1"));
+    CHECK_FALSE(facts.contains("discourse error"));
+}
+
 TEST_CASE("an unreachable mirror is an error for that recipe only")
 {
     RecipeHost host;

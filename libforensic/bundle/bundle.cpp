@@ -1,10 +1,9 @@
 #include "libforensic/bundle/bundle.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/file_bytes.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace forensic::bundle {
 namespace {
@@ -143,13 +142,11 @@ SnapshotInput from_json(const json& doc, const std::string& origin)
 
 SnapshotInput read_bundle_file(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw InputError(file.string() + ": cannot be read");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    auto bytes = read_file_bytes(file);
+    if (!bytes) throw InputError(file.string() + ": cannot be read");
     json doc;
     try {
-        doc = json::parse(buffer.str());
+        doc = json::parse(*bytes);
     } catch (const json::parse_error& e) {
         throw InputError(file.string() + ": malformed JSON at byte " + std::to_string(e.byte) + ": " +
                          std::string(e.what()).substr(std::string(e.what()).find(':') + 2));

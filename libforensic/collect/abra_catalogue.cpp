@@ -13,7 +13,9 @@
 #include "libforensic/git/head.hpp"
 #include "libforensic/util/error.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace forensic::collect {
 namespace {
@@ -35,50 +37,72 @@ std::string position_of(const std::string& text, std::size_t byte)
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-json parse_catalogue(const std::string& text, const std::string& host_path)
+json parse_catalogue(const std::string& text, const std::string& host_path, const json::parser_callback_t& callback)
 {
     try {
-        return json::parse(text);
+        return json::parse(text, callback);
     } catch (const json::parse_error& e) {
         throw CollectorError(host_path + ": malformed JSON at " + position_of(text, e.byte) + " (byte " +
                              std::to_string(e.byte) + "): " + e.what());
     }
 }
 
-std::string text_of(const json& value, const std::string& where)
+// Where a value sits in the file, e.g. "<file>: recipe 'x'.versions[0].1.0.0+1",
+// spelled out only for an error: the catalogue holds tens of thousands of values.
+struct Where {
+    const Where* parent = nullptr;
+    std::string_view name;            // ".<name>", or the whole start when there is no parent
+    std::optional<std::size_t> index; // "[<index>]" instead
+
+    std::string text() const
+    {
+        if (!parent) return std::string(name);
+        return parent->text() + (index ? "[" + std::to_string(*index) + "]" : "." + std::string(name));
+    }
+    Where operator/(std::string_view child) const { return {this, child, {}}; }
+    Where operator[](std::size_t i) const { return {this, {}, i}; }
+};
+
+std::string text_of(const json& value, const Where& where)
 {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_null()) return {};
-    throw InputError(where + " is not a string");
+    throw InputError(where.text() + " is not a string");
 }
 
 // <image>:<tag>@<digest>, leaving out the parts the catalogue does not have.
-std::string image_ref(const json& service, const std::string& where)
+std::string image_ref(const json& service, const Where& where)
 {
-    if (!service.is_object()) throw InputError(where + " is not an object");
-    auto field = [&](const char* name) {
-        return service.contains(name) ? text_of(service[name], where + "." + name) : std::string();
-    };
-    auto image = field("image"), tag = field("tag"), digest = field("digest");
-    return image + (tag.empty() ? "" : ":" + tag) + (digest.empty() ? "" : "@" + digest);
+    if (!service.is_object()) throw InputError(where.text() + " is not an object");
+    std::string ref;
+    for (const char* name : {"image", "tag", "digest"}) {
+        auto field = service.find(name);
+        if (field == service.end()) continue;
+        auto part = text_of(*field, where / name);
+        if (part.empty()) continue;
+        if (name[0] == 't') ref += ':';
+        if (name[0] == 'd') ref += '@';
+        ref += part;
+    }
+    return ref;
 }
 
-void add_version(const std::string& version, const json& services, const std::string& where, SubjectFacts& out)
+void add_version(const std::string& version, const json& services, const Where& where, SubjectFacts& out)
 {
-    if (!services.is_object()) throw InputError(where + " is not an object of services");
+    if (!services.is_object()) throw InputError(where.text() + " is not an object of services");
     for (const auto& [service, meta] : services.items())
-        out.add("version:" + version + ":" + service, image_ref(meta, where + "." + service));
+        out.add("version:" + version + ":" + service, image_ref(meta, where / service));
 }
 
-void add_versions(const json& versions, const std::string& where, SubjectFacts& out)
+void add_versions(const json& versions, const Where& where, SubjectFacts& out)
 {
     // A list of one-entry objects in the abra source seen; an object works too.
-    auto each = [&](const json& entry, const std::string& at) {
-        if (!entry.is_object()) throw InputError(at + " is not an object");
-        for (const auto& [version, services] : entry.items()) add_version(version, services, at + "." + version, out);
+    auto each = [&](const json& entry, const Where& at) {
+        if (!entry.is_object()) throw InputError(at.text() + " is not an object");
+        for (const auto& [version, services] : entry.items()) add_version(version, services, at / version, out);
     };
     if (versions.is_array()) {
-        for (std::size_t i = 0; i < versions.size(); ++i) each(versions[i], where + "[" + std::to_string(i) + "]");
+        for (std::size_t i = 0; i < versions.size(); ++i) each(versions[i], where[i]);
     } else {
         each(versions, where);
     }
@@ -89,11 +113,12 @@ std::vector<Fact> recipe_facts(const HostRoot& root, const std::string& name, co
 {
     SubjectFacts out(name, {});
     out.part([&] {
-        auto where = file + ": recipe '" + name + "'";
-        if (!recipe.is_object()) throw InputError(where + " is not an object");
+        auto start = file + ": recipe '" + name + "'";
+        Where where{nullptr, start, {}};
+        if (!recipe.is_object()) throw InputError(start + " is not an object");
         for (const char* key : {"repository", "default_branch"})
-            if (recipe.contains(key)) out.add(key, text_of(recipe[key], where + "." + key));
-        if (recipe.contains("versions")) add_versions(recipe["versions"], where + ".versions", out);
+            if (recipe.contains(key)) out.add(key, text_of(recipe[key], where / key));
+        if (recipe.contains("versions")) add_versions(recipe["versions"], where / "versions", out);
     });
     return out.finish(root);
 }
@@ -135,24 +160,39 @@ public:
         auto file = root.resolve(wanted);
         if (!file.exists)
             throw CollectorError("catalogue " + wanted + " does not exist under " + root.root().string());
-        auto doc = parse_catalogue(read_file(root.real(file.host_path), file.host_path), file.host_path);
+        // Each recipe becomes facts as soon as it is parsed and is then dropped
+        // from the document: the catalogue lists every release of every recipe.
+        std::map<std::string, std::vector<Fact>> named; // an object of recipes: a repeated name keeps its last entry
+        std::vector<Fact> listed;                      // an array of recipes, each naming itself
+        std::optional<std::string> name; // the key of the recipe being parsed, in an object of recipes
+        auto recipe_parsed = [&](const json& recipe) {
+            if (name) {
+                named[*name] = recipe_facts(root, *name, recipe, file.host_path);
+            } else if (recipe.is_object() && recipe.contains("name") && recipe["name"].is_string()) {
+                auto more = recipe_facts(root, recipe["name"].get<std::string>(), recipe, file.host_path);
+                listed.insert(listed.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+            }
+        };
+        auto doc = parse_catalogue(
+            read_file(root.real(file.host_path), file.host_path), file.host_path,
+            [&](int depth, json::parse_event_t event, json& parsed) {
+                if (depth != 1) return true;
+                if (event == json::parse_event_t::key) {
+                    name = parsed.get<std::string>();
+                    return true;
+                }
+                if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) return true;
+                recipe_parsed(parsed);
+                return false;
+            });
         if (!doc.is_object() && !doc.is_array())
             throw CollectorError(file.host_path + ": expected an object of recipes, found " + doc.type_name());
 
         auto dir = root.resolve(host_join(root.expand_home(options.abra_dir), "catalogue")).host_path;
         auto facts = catalogue_repository_facts(root, dir, file.host_path);
-        auto add = [&](const std::string& name, const json& recipe) {
-            auto more = recipe_facts(root, name, recipe, file.host_path);
-            facts.insert(facts.end(), more.begin(), more.end());
-        };
-        if (doc.is_object()) {
-            for (const auto& [name, recipe] : doc.items()) add(name, recipe);
-        } else {
-            // An array of recipes, each naming itself.
-            for (const auto& recipe : doc)
-                if (recipe.is_object() && recipe.contains("name") && recipe["name"].is_string())
-                    add(recipe["name"].get<std::string>(), recipe);
-        }
+        for (auto& [recipe, more] : named)
+            facts.insert(facts.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+        facts.insert(facts.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
         return facts;
     }
 };

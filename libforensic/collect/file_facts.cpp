@@ -1,13 +1,12 @@
 #include "libforensic/collect/file_facts.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/file_bytes.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
-#include <fstream>
-#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,11 +40,9 @@ std::optional<FileInfo> stat_path(const std::filesystem::path& real_path)
 
 std::string read_file(const std::filesystem::path& real_path, const std::string& host_path)
 {
-    std::ifstream in(real_path, std::ios::binary);
-    if (!in) throw CollectorError("cannot read '" + host_path + "': " + std::strerror(errno));
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw CollectorError("cannot read '" + host_path + "'");
-    return bytes;
+    auto bytes = read_file_bytes(real_path);
+    if (!bytes) throw CollectorError("cannot read '" + host_path + "': " + std::strerror(errno));
+    return std::move(*bytes);
 }
 
 std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path)

@@ -42,6 +42,7 @@ using Tree = Handle<git_tree, git_tree_free>;
 using Reflog = Handle<git_reflog, git_reflog_free>;
 using StatusList = Handle<git_status_list, git_status_list_free>;
 using Remote = Handle<git_remote, git_remote_free>;
+using Config = Handle<git_config, git_config_free>;
 using Odb = Handle<git_odb, git_odb_free>;
 
 // Full 40-hex id.

@@ -1,22 +1,18 @@
 #include "libforensic/util/json_text.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/file_bytes.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace forensic {
 
 std::string read_text_file(const std::filesystem::path& real_path, const std::string& shown)
 {
-    std::ifstream in(real_path, std::ios::binary);
-    if (!in) throw InputError(shown + ": cannot be read: " + std::strerror(errno));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw InputError(shown + ": cannot be read: " + std::strerror(errno));
-    return buffer.str();
+    auto bytes = read_file_bytes(real_path);
+    if (!bytes) throw InputError(shown + ": cannot be read: " + std::strerror(errno));
+    return std::move(*bytes);
 }
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin,

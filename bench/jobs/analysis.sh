@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Jobs 4 and 5: the analysis commands on the changing year's database
+# (jobs/growth.sh): diff of the first and last snapshots, the timeline of the
+# whole year (all of it, and one recipe), attribute of the year's last HC1
+# failure, blast-radius of every recipe. Targets: each < 0.3 s, peak RSS
+# < 200 MiB. Writes $results/analysis.md.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+db=$work/year-changing.db
+[[ -f $db ]] || { echo "no $db: run jobs/growth.sh first" >&2; exit 2; }
+
+query() { sqlite3 "$db" "$1"; }
+first=$(query 'SELECT min(id) FROM snapshot') last=$(query 'SELECT max(id) FROM snapshot')
+from=${year_start%%T*} to=$(night_time $((nights - 1)) | cut -dT -f1)
+# The year's last HC1 failure, and its recipe.
+run=$(query "SELECT substr(k.subject, 5) FROM fact f JOIN fact_key k ON k.id = f.key_id
+             WHERE k.source = 'runs' AND k.key = 'hc1.observed' ORDER BY f.event_time DESC LIMIT 1")
+recipe=$(query "SELECT f.value FROM fact f JOIN fact_key k ON k.id = f.key_id
+                WHERE k.source = 'runs' AND k.subject = 'run/$run' AND k.key = 'recipe' LIMIT 1")
+[[ -n $run && -n $recipe ]] || { echo "no HC1 failure in $db" >&2; exit 1; }
+
+declare -A command=(
+    [diff]="diff $first $last"
+    [timeline]="timeline --from $from --to $to"
+    [timeline-recipe]="timeline --from $from --to $to --recipe $recipe"
+    [attribute]="attribute --recipe $recipe --run $run"
+    [blast-radius]="blast-radius"
+)
+names=(diff timeline timeline-recipe attribute blast-radius)
+for name in "${names[@]}"; do rm -f "$results/$name.times"; done
+for ((round = 1; round <= repeats; round++)); do
+    for name in "${names[@]}"; do
+        # shellcheck disable=SC2086 # the command's words
+        sample "$name" "$forensic" ${command[$name]} --db "$db"
+    done
+done
+
+{
+    echo "## 4–5. Analysis on the changing year's database ($(stat -c %s "$db") bytes, $last snapshots)"
+    echo
+    echo "| command | output lines | median wall (s) | min–max (s) | median cpu (s) | peak RSS (MiB) |"
+    echo "|---|---|---|---|---|---|"
+    for name in "${names[@]}"; do
+        # shellcheck disable=SC2086
+        lines=$("$forensic" ${command[$name]} --db "$db" | wc -l)
+        echo "| \`forensic ${command[$name]}\` | $lines | $(row_of "$name") |"
+    done
+    echo
+    echo "Targets: each < 0.3 s wall; peak RSS < 200 MiB."
+} >"$results/analysis.md"
