@@ -81,14 +81,15 @@ TEST_CASE("a run's results.json and JUnit reports become facts of run/<id>")
     std::filesystem::create_directories(host.real(runs + "/lost+found"));
     auto facts = collect_runs(host);
 
-    for (const auto& [key, wanted] : std::map<std::string, std::string>{
+    for (const auto& entry : std::map<std::string, std::string>{
              {"recipe", "discourse"}, {"ref", "7ae7b0f76efb"}, {"pr", "2"}, {"level", "5"},
              {"tier:install", "pass"}, {"tier:custom", "pass"}, {"rung:backup_restore", "pass"},
              {"rung:lint", "pass"}, {"clean_teardown", "true"}, {"no_secret_leak", "true"},
              {"started", "2026-06-11T17:25:31.2Z"}, {"finished", "2026-06-11T17:40:31.4Z"},
              {"junit:upgrade__generic__test_upgrade.xml", "tests=1 failures=0 errors=0 skipped=0"}}) {
+        const std::string& key = entry.first; // clang 14 cannot capture a structured binding (INFO)
         INFO(key);
-        CHECK(value(facts, "run/450 " + key) == wanted);
+        CHECK(value(facts, "run/450 " + key) == entry.second);
     }
     CHECK(facts.at("run/450 finished").event_time == forensic::test::at("2026-06-11T17:40:31.4Z"));
     CHECK(facts.at("run/450 started").event_time == forensic::test::at("2026-06-11T17:25:31.2Z"));
@@ -187,6 +188,9 @@ TEST_CASE("JUnit counts: suites are summed, nesting counted once, comments and C
                          InputError);
     CHECK_THROWS_WITH_AS(read_junit_counts("<a/>\n<testsuite tests=\"many\"/>", "bad.xml"),
                          "bad.xml: <testsuite> at line 2: tests=\"many\" is not a count", InputError);
+    // Counts that add up beyond a long long are refused, not overflowed.
+    CHECK_THROWS_WITH_AS(read_junit_counts("<testsuite tests=\"9223372036854775807\"/><testsuite tests=\"1\"/>", "big.xml"),
+                         "big.xml: <testsuite> at line 1: tests=\"1\" makes the total too large", InputError);
 }
 
 TEST_CASE("through the CLI: runs are recorded, and a run that turns unreadable keeps its facts")

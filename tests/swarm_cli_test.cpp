@@ -174,8 +174,9 @@ TEST_CASE("no seeded secret reaches the database, its WAL, show, show --json or 
     CHECK(outputs["show 1"].find("7ae7b0f7+U") != std::string::npos);
     CHECK(outputs["export 2"].find("rollback_completed") != std::string::npos);
     CHECK(outputs["database"].find("eb96de94+U") != std::string::npos);
-    for (const auto& [what, text] : outputs) {
-        INFO(what);
+    for (const auto& entry : outputs) {
+        const auto& text = entry.second;
+        INFO(entry.first);
         CHECK(text.find("S3CR3T") == std::string::npos);
         CHECK(text.find(auth) == std::string::npos);
         CHECK(text.find("SECRET_DB_PASSWORD_VERSION") == std::string::npos);

@@ -73,9 +73,10 @@ std::string value(const Facts& facts, const std::string& subject, const std::str
 
 void expect(const Facts& facts, const std::string& subject, const std::map<std::string, std::string>& expected)
 {
-    for (const auto& [key, wanted] : expected) {
+    for (const auto& entry : expected) {
+        const std::string& key = entry.first; // clang 14 cannot capture a structured binding (INFO)
         INFO(subject << " " << key);
-        CHECK(value(facts, subject, key) == wanted);
+        CHECK(value(facts, subject, key) == entry.second);
     }
 }
 
@@ -212,8 +213,9 @@ TEST_CASE("services map to their abra app, recipe and server through the app env
     CHECK(facts.count(other + " version") == 0);
     CHECK(value(facts, other, "domain") == "a-very-long-application-name.ci.commoninternet.net");
     CHECK(value(facts, other, "stack") == "a-very-long-application-name_ci_commoninterne");
-    for (const auto& [k, f] : facts) {
-        INFO(k);
+    for (const auto& entry : facts) {
+        const auto& f = entry.second;
+        INFO(entry.first);
         CHECK(f.value.find("S3CR3T") == std::string::npos);
         CHECK(f.value != "v1");
     }

@@ -14,6 +14,7 @@
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <limits>
 
 using namespace forensic;
 using forensic::test::HostFixture;
@@ -40,6 +41,32 @@ TEST_CASE("malformed times are refused")
         INFO(bad);
         CHECK_FALSE(parse_rfc3339(bad).has_value());
     }
+}
+
+TEST_CASE("every instant a TimeNs holds prints and parses back; times beyond it are refused, not overflowed")
+{
+    // Found by fuzz/time_fuzz.cpp: printing the earliest instants overflowed
+    // (seconds * 10^9), and parsing them back failed.
+    for (TimeNs t : {std::numeric_limits<TimeNs>::min(), std::numeric_limits<TimeNs>::min() + 1,
+                     std::numeric_limits<TimeNs>::max(), -ns_per_second - 1, TimeNs(-1)}) {
+        INFO(t);
+        CHECK(parse_rfc3339(format_rfc3339(t)) == t);
+    }
+    CHECK(format_rfc3339(std::numeric_limits<TimeNs>::min()) == "1677-09-21T00:12:43.145224192Z");
+    CHECK(*parse_rfc3339("2262-04-11T23:47:16.854775807Z") == std::numeric_limits<TimeNs>::max());
+    CHECK(*parse_rfc3339("2262-04-12T00:47:16.854775807+01:00") == std::numeric_limits<TimeNs>::max());
+    for (const char* beyond : {"2262-04-11T23:47:16.854775808Z", "1677-09-21T00:12:43.145224191Z",
+                               "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
+        INFO(beyond);
+        CHECK_FALSE(parse_rfc3339(beyond).has_value());
+    }
+    CHECK_THROWS_AS(parse_time_argument("9999-12-31", "--to", true), UsageError);
+    CHECK_THROWS_AS(parse_time_argument("2262-04-11", "--to", true), UsageError);
+    // Epoch seconds (results.json) beyond 2262, or not numbers, are no time.
+    CHECK_FALSE(from_epoch_seconds(1e11).has_value());
+    CHECK_FALSE(from_epoch_seconds(-1e10).has_value());
+    CHECK_FALSE(from_epoch_seconds(std::numeric_limits<double>::quiet_NaN()).has_value());
+    CHECK_FALSE(from_epoch_seconds(std::numeric_limits<double>::infinity()).has_value());
 }
 
 TEST_CASE("command-line times take dates, zone-less times as UTC, and offsets")
@@ -174,6 +201,21 @@ TEST_CASE("malformed JSON is reported by line and column, without quoting the te
                          "x.json: malformed JSON at line 2, column 8 (byte 17)", InputError);
     CHECK_THROWS_WITH_AS(parse_json_text("", "empty.json"), "empty.json: malformed JSON at line 1, column 1 (byte 1)",
                          InputError);
+    // Found by fuzz/run_results_fuzz.cpp: a number beyond a double escaped as
+    // nlohmann's own exception, failing a whole collector for one file.
+    CHECK_THROWS_WITH_AS(parse_json_text("{\"started\": 1e400}", "r.json"),
+                         "r.json: malformed JSON: a number too large to read", InputError);
+    // A million '[' would overflow the stack of whoever prints it.
+    CHECK_THROWS_WITH_AS(parse_json_text("{\"a\":\n" + std::string(100000, '['), "deep.json"),
+                         "deep.json: nested deeper than 512 levels at line 2, column 512 (byte 518)", InputError);
+    CHECK(parse_json_text(std::string(512, '[') + std::string(512, ']'), "ok.json").is_array());
+    CHECK(parse_json_text("[\"[[[[\"]", "quoted.json") == nlohmann::json::array({"[[[["}));
+    // Bytes that are not UTF-8 are escaped in strings, and positions stay those of the file.
+    CHECK(parse_json_text("{\"l\xff\": \"a\xfe\\\"b\"}", "l.json") == nlohmann::json{{"l\\xff", "a\\xfe\"b"}});
+    CHECK_THROWS_WITH_AS(parse_json_text("[\"\xff\",\n \xfe]", "bad.json"),
+                         "bad.json: malformed JSON at line 2, column 2 (byte 8)", InputError);
+    CHECK_THROWS_WITH_AS(parse_json_text("[\"\xff\", ,]", "late.json"),
+                         "late.json: malformed JSON at line 1, column 7 (byte 7)", InputError);
     CHECK(json_value_text(nlohmann::json("text")) == "text");
     CHECK(json_value_text(nlohmann::json(0.2)) == "0.2");
     CHECK(json_value_text(nlohmann::json(true)) == "true");

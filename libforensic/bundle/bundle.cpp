@@ -2,6 +2,8 @@
 
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/file_bytes.hpp"
+#include "libforensic/util/json_text.hpp"
+#include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
 
@@ -36,6 +38,23 @@ TimeNs time_field(const json& object, const char* name, const std::string& origi
     auto time = parse_rfc3339(text);
     if (!time) malformed(origin, where + "." + name, "'" + text + "' is not an RFC 3339 time");
     return *time;
+}
+
+// A snapshot holds each collector once and each fact of it once: a bundle
+// that repeats one is malformed (the store would refuse it less clearly).
+// `snapshot` is normalised, so repeats are neighbours.
+void reject_repeats(const SnapshotInput& snapshot, const std::string& origin)
+{
+    const auto& collectors = snapshot.collectors;
+    for (std::size_t i = 0; i < collectors.size(); ++i) {
+        if (i > 0 && collectors[i].name == collectors[i - 1].name)
+            malformed(origin, "collectors", "collector '" + collectors[i].name + "' appears twice");
+        const auto& facts = collectors[i].facts;
+        for (std::size_t j = 1; j < facts.size(); ++j)
+            if (facts[j].subject == facts[j - 1].subject && facts[j].key == facts[j - 1].key)
+                malformed(origin, "collector '" + collectors[i].name + "'",
+                          "fact " + facts[j].subject + " " + facts[j].key + " appears twice");
+    }
 }
 
 } // namespace
@@ -137,21 +156,23 @@ SnapshotInput from_json(const json& doc, const std::string& origin)
         input.collectors.push_back(std::move(run));
     }
     normalise(input);
+    reject_repeats(input, origin);
     return input;
+}
+
+SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin)
+{
+    // A bundle is forensic's own output, valid UTF-8; the message names the
+    // position and never quotes the text (it may not be UTF-8 at all).
+    if (!is_valid_utf8(text)) throw InputError(origin + ": not UTF-8 text, so not a bundle");
+    return from_json(parse_json_text(text, origin), origin);
 }
 
 SnapshotInput read_bundle_file(const std::filesystem::path& file)
 {
     auto bytes = read_file_bytes(file);
     if (!bytes) throw InputError(file.string() + ": cannot be read");
-    json doc;
-    try {
-        doc = json::parse(*bytes);
-    } catch (const json::parse_error& e) {
-        throw InputError(file.string() + ": malformed JSON at byte " + std::to_string(e.byte) + ": " +
-                         std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
-    }
-    return from_json(doc, file.string());
+    return parse_bundle_text(*bytes, file.string());
 }
 
 ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin)

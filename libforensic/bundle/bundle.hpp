@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace forensic::bundle {
 
@@ -22,6 +23,9 @@ nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
 
 // Parses a bundle document; errors name `origin` and the offending field.
 SnapshotInput from_json(const nlohmann::json& document, const std::string& origin);
+
+// Parses a bundle's text; InputError names `origin` and the position or field.
+SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin);
 
 // Reads and parses a bundle file; InputError names the file and position.
 SnapshotInput read_bundle_file(const std::filesystem::path& file);

@@ -2,7 +2,6 @@
 
 #include "libforensic/collect/file_facts.hpp"
 #include "libforensic/util/error.hpp"
-#include "libforensic/util/json_text.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -71,7 +70,7 @@ AppEnv read_app_env(const HostRoot& root, const std::string& host_path, const st
         }
         auto real = root.real(resolved.host_path);
         if (auto info = stat_path(real)) app.mtime = info->mtime;
-        read_wanted_lines(read_text_file(real, host_path), app);
+        read_wanted_lines(read_file(real, host_path), app);
     } catch (const Error& e) {
         app.error = e.what();
     }

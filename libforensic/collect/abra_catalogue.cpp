@@ -12,6 +12,7 @@
 #include "libforensic/collect/subject_facts.hpp"
 #include "libforensic/git/head.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/json_text.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -22,28 +23,14 @@ namespace {
 
 using nlohmann::json;
 
-// "line 3, column 14" of the byte offset a parse error reports (1-based).
-std::string position_of(const std::string& text, std::size_t byte)
-{
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
+// A malformed catalogue fails the collector, naming the file and position
+// (never quoting the text: parse_json_text does not).
 json parse_catalogue(const std::string& text, const std::string& host_path, const json::parser_callback_t& callback)
 {
     try {
-        return json::parse(text, callback);
-    } catch (const json::parse_error& e) {
-        throw CollectorError(host_path + ": malformed JSON at " + position_of(text, e.byte) + " (byte " +
-                             std::to_string(e.byte) + "): " + e.what());
+        return parse_json_text(text, host_path, callback);
+    } catch (const InputError& e) {
+        throw CollectorError(e.what());
     }
 }
 

@@ -11,7 +11,6 @@
 #include "libforensic/collect/run_results.hpp"
 #include "libforensic/collect/sources.hpp"
 #include "libforensic/util/error.hpp"
-#include "libforensic/util/json_text.hpp"
 
 namespace forensic::collect {
 namespace {
@@ -38,14 +37,19 @@ public:
         std::vector<Fact> facts;
         for (const auto& entry : list_directory(root.real(dir.host_path), dir.host_path)) {
             auto subject = "run/" + entry;
+            auto first = facts.size();
             try {
                 // A run directory may be a symlink: followed under the root only.
                 auto run_dir = root.resolve(host_join(dir.host_path, entry));
+                if (!run_dir.exists && !run_dir.dangling_link.empty())
+                    throw PathError("dangling link " + run_dir.dangling_link + ": " + run_dir.missing +
+                                    " does not exist");
                 auto run_info = run_dir.exists ? stat_path(root.real(run_dir.host_path)) : std::nullopt;
                 if (run_info && run_info->is_directory) collect_run(root, run_dir.host_path, subject, facts);
-            } catch (const PathError& e) {
+            } catch (const Error& e) { // a loop, an escape, a directory that cannot be listed
                 facts.push_back({subject, error_key, e.what(), {}});
             }
+            date_run_facts(facts, first, subject);
         }
         return facts;
     }
@@ -57,44 +61,43 @@ private:
         std::vector<std::string> errors;
         bool is_run = false;
         for (const auto& file : list_directory(root.real(run_dir), run_dir)) {
+            bool results = file == results_file, junit = file.ends_with(".xml");
+            if (!results && !junit) continue;
+            is_run = true;
             auto host_path = host_join(run_dir, file);
             try {
-                if (file == results_file) {
-                    is_run = true;
-                    auto results = read_run_results(read_text_file(root.real(host_path), host_path), host_path, subject);
-                    facts.insert(facts.end(), results.facts.begin(), results.facts.end());
-                    errors.insert(errors.end(), results.errors.begin(), results.errors.end());
-                } else if (file.ends_with(".xml")) {
-                    is_run = true;
-                    auto counts = read_junit_counts(read_text_file(root.real(host_path), host_path), host_path);
-                    facts.push_back({subject, "junit:" + file, format_junit_counts(counts), {}});
+                // Links are followed under the root only; a FIFO is refused, not waited on.
+                auto text = read_host_file(root, host_path);
+                if (results) {
+                    auto parsed = read_run_results(text, host_path, subject);
+                    facts.insert(facts.end(), parsed.facts.begin(), parsed.facts.end());
+                    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+                } else {
+                    facts.push_back({subject, "junit:" + file, format_junit_counts(read_junit_counts(text, host_path)), {}});
                 }
-            } catch (const InputError& e) {
+            } catch (const Error& e) {
                 errors.push_back(e.what());
             }
         }
         if (is_run) add_error_fact(facts, subject, errors);
-        date_run_facts(facts, subject);
     }
 
     // A run's results never change once it finished: every fact of the run
     // carries its finish (else its start) as event time, so a timeline shows
     // the level and tier results where the run ended — from any later
     // snapshot. The error fact, which can change, carries none.
-    static void date_run_facts(std::vector<Fact>& facts, const std::string& subject)
+    static void date_run_facts(std::vector<Fact>& facts, std::size_t first, const std::string& subject)
     {
+        // Only this run's facts, from `first`: a runs directory holds thousands.
         std::optional<TimeNs> finished, started;
-        auto first = facts.end();
-        for (auto it = facts.begin(); it != facts.end(); ++it) {
-            if (it->subject != subject) continue;
-            if (first == facts.end()) first = it;
-            if (it->key == "finished") finished = it->event_time;
-            if (it->key == "started") started = it->event_time;
+        for (auto i = first; i < facts.size(); ++i) {
+            if (facts[i].key == "finished") finished = facts[i].event_time;
+            if (facts[i].key == "started") started = facts[i].event_time;
         }
         auto when = finished ? finished : started;
         if (!when) return;
-        for (auto it = first; it != facts.end(); ++it)
-            if (it->subject == subject && it->key != error_key && !it->event_time) it->event_time = when;
+        for (auto i = first; i < facts.size(); ++i)
+            if (facts[i].subject == subject && facts[i].key != error_key && !facts[i].event_time) facts[i].event_time = when;
     }
 };
 

@@ -1,12 +1,12 @@
 #include "libforensic/collect/file_facts.hpp"
 
 #include "libforensic/util/error.hpp"
-#include "libforensic/util/file_bytes.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,9 +40,41 @@ std::optional<FileInfo> stat_path(const std::filesystem::path& real_path)
 
 std::string read_file(const std::filesystem::path& real_path, const std::string& host_path)
 {
-    auto bytes = read_file_bytes(real_path);
-    if (!bytes) throw CollectorError("cannot read '" + host_path + "': " + std::strerror(errno));
-    return std::move(*bytes);
+    int fd = ::open(real_path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP) throw InputError(host_path + " is a symbolic link here; not followed");
+        throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw InputError(host_path + " is not a regular file; not read");
+    std::string bytes;
+    bytes.reserve(static_cast<std::size_t>(st.st_size));
+    char buf[65536];
+    for (;;) {
+        auto n = ::read(fd, buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
+        }
+        bytes.append(buf, static_cast<std::size_t>(n));
+    }
+    return bytes;
+}
+
+std::string read_host_file(const HostRoot& root, const std::string& host_path)
+{
+    auto resolved = root.resolve(host_path);
+    if (!resolved.exists)
+        throw InputError(resolved.dangling_link.empty()
+                             ? host_path + " does not exist"
+                             : "dangling link " + resolved.dangling_link + ": " + resolved.missing + " does not exist");
+    return read_file(root.real(resolved.host_path), host_path);
 }
 
 std::vector<std::string> list_directory(const std::filesystem::path& real_path, const std::string& host_path)

@@ -110,11 +110,13 @@ void add_counts(std::string_view xml, const Tag& tag, const std::string& origin,
         if (!value) return;
         long long n = 0;
         auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-        if (ec != std::errc() || end != value->data() + value->size() || n < 0)
+        auto fail = [&](const char* why) {
             throw InputError(origin + ": <" + std::string(tag.name) + "> at line " +
                              std::to_string(line_of(xml, tag.offset)) + ": " + std::string(name) + "=\"" +
-                             std::string(*value) + "\" is not a count");
-        total += n;
+                             std::string(*value) + "\" " + why);
+        };
+        if (ec != std::errc() || end != value->data() + value->size() || n < 0) fail("is not a count");
+        if (__builtin_add_overflow(total, n, &total)) fail("makes the total too large");
     };
     add("tests", counts.tests);
     add("failures", counts.failures);

@@ -4,16 +4,12 @@
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/json_text.hpp"
 
-#include <cmath>
 #include <set>
 
 namespace forensic::collect {
 namespace {
 
 using json = nlohmann::json;
-
-// Up to the year 5138: a bigger number is not epoch seconds.
-constexpr double max_epoch_seconds = 1e11;
 
 class ResultsReader {
 public:
@@ -66,8 +62,7 @@ private:
     {
         std::optional<TimeNs> at;
         if (value.is_number()) {
-            auto seconds = value.get<double>();
-            if (std::isfinite(seconds) && std::abs(seconds) < max_epoch_seconds) at = from_epoch_seconds(seconds);
+            at = from_epoch_seconds(value.get<double>());
         } else if (value.is_string()) {
             at = parse_rfc3339(value.get<std::string>());
         }

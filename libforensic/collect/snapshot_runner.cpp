@@ -1,6 +1,7 @@
 #include "libforensic/collect/snapshot_runner.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/url_credentials.hpp"
 #include "libforensic/util/utf8.hpp"
 #include "libforensic/version.hpp"
 
@@ -47,6 +48,8 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
     } catch (const std::exception& e) {
         run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
     }
+    // Messages quote host paths and inputs: the same rules as fact values.
+    run.error = strip_url_credentials(to_valid_utf8(run.error));
     return run;
 }
 
@@ -90,6 +93,9 @@ void sanitise_facts(std::vector<Fact>& facts)
         make_valid(fact.subject);
         make_valid(fact.key);
         make_valid(fact.value);
+        // Credentials in URLs are never stored, whichever source quotes them
+        // (a label, a failure text, a catalogue entry).
+        if (fact.value.find("://") != std::string::npos) fact.value = strip_url_credentials(fact.value);
     }
     auto repeated = repeated_names(facts);
     if (repeated.empty()) return;
@@ -98,7 +104,10 @@ void sanitise_facts(std::vector<Fact>& facts)
     for (auto i : repeated)
         duplicates[facts[i].subject] += (duplicates[facts[i].subject].empty() ? "" : ", ") + facts[i].key;
     for (auto it = repeated.rbegin(); it != repeated.rend(); ++it) facts.erase(facts.begin() + static_cast<long>(*it));
-    for (const auto& [subject, keys] : duplicates) {
+    for (const auto& entry : duplicates) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const std::string& subject = entry.first;
+        const std::string& keys = entry.second;
         auto message = "more than one fact named " + keys + " (names that differ only in invalid UTF-8?); kept the first";
         auto existing = std::find_if(facts.begin(), facts.end(),
                                      [&](const Fact& f) { return f.subject == subject && f.key == error_key; });

@@ -14,8 +14,9 @@ struct Selection {
     std::vector<std::string> skip;
 };
 
-// Host bytes are not always UTF-8; the store and every output are. Escaping
-// can make two names equal (and a collector bug could report one twice): the
+// Host bytes are not always UTF-8; the store and every output are. URL
+// credentials are removed from every value, whichever source quoted them
+// (docs/collectors.md: never stored). Escaping can make two names equal (and a collector bug could report one twice): the
 // first value is kept and the subject gets an error naming the key, so one
 // odd name does not cost the whole snapshot.
 void sanitise_facts(std::vector<Fact>& facts);

@@ -24,13 +24,31 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
     return true;
 }
 
-std::optional<TimeNs> civil_to_ns(int y, int mo, int d, int h, int mi, int s)
+// Nanoseconds of a civil UTC time plus `extra_ns`, or nullopt when the date
+// is not one or the instant is outside what a TimeNs holds (1677–2262).
+std::optional<TimeNs> civil_to_ns(int y, int mo, int d, int h, int mi, int s, TimeNs extra_ns = 0)
 {
     year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
     // A leap second is folded into the next second, as Go and Docker do.
-    auto secs = sys_days{date}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s};
-    return duration_cast<nanoseconds>(secs).count();
+    std::int64_t secs = (sys_days{date}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s}).count();
+    // Whole seconds first, then the fraction, arranged so that only an
+    // instant outside the TimeNs range overflows: before 1970 the fraction
+    // is taken from the next second (secs * 10^9 alone may not fit).
+    secs += extra_ns / ns_per_second;
+    TimeNs fraction = extra_ns % ns_per_second;
+    if (fraction < 0) {
+        fraction += ns_per_second;
+        --secs;
+    }
+    if (secs < 0) {
+        ++secs;
+        fraction -= ns_per_second;
+    }
+    TimeNs out = 0;
+    if (__builtin_mul_overflow(secs, ns_per_second, &out) || __builtin_add_overflow(out, fraction, &out))
+        return std::nullopt;
+    return out;
 }
 
 struct ParsedDate {
@@ -83,9 +101,7 @@ std::optional<TimeNs> parse_after_date(std::string_view text, ParsedDate date, b
     } else {
         return std::nullopt;
     }
-    auto base = civil_to_ns(date.year, date.month, date.day, h, mi, s);
-    if (!base) return std::nullopt;
-    return *base + fraction + offset;
+    return civil_to_ns(date.year, date.month, date.day, h, mi, s, fraction + offset);
 }
 
 } // namespace
@@ -106,8 +122,8 @@ TimeNs parse_time_argument(std::string_view text, std::string_view what, bool en
 {
     auto date = parse_date_part(text);
     if (date && text.size() == 10) {
-        if (auto start = civil_to_ns(date->year, date->month, date->day, 0, 0, 0))
-            return end_of_day ? *start + ns_per_day - 1 : *start;
+        if (auto t = civil_to_ns(date->year, date->month, date->day, 0, 0, 0, end_of_day ? ns_per_day - 1 : 0))
+            return *t;
     } else if (date) {
         if (auto t = parse_after_date(text, *date, false)) return *t;
     }
@@ -117,8 +133,13 @@ TimeNs parse_time_argument(std::string_view text, std::string_view what, bool en
 
 std::string format_rfc3339(TimeNs time)
 {
-    auto secs = static_cast<TimeNs>(std::floor(static_cast<long double>(time) / ns_per_second));
-    TimeNs fraction = time - secs * ns_per_second;
+    // Floor division without multiplying back: secs * ns_per_second
+    // overflows for the earliest instants a TimeNs holds.
+    TimeNs secs = time / ns_per_second, fraction = time % ns_per_second;
+    if (fraction < 0) {
+        fraction += ns_per_second;
+        --secs;
+    }
     sys_seconds tp{seconds{secs}};
     auto days = floor<std::chrono::days>(tp);
     year_month_day ymd{days};
@@ -164,10 +185,12 @@ std::string format_date(TimeNs time)
     return format_rfc3339(time).substr(0, 10);
 }
 
-TimeNs from_epoch_seconds(double seconds)
+std::optional<TimeNs> from_epoch_seconds(double seconds)
 {
-    auto micros = std::llround(seconds * 1e6);
-    return static_cast<TimeNs>(micros) * 1000;
+    // Outside ±9.2e9 s the microseconds, then nanoseconds, overflow an int64.
+    constexpr double limit = 9.2e9;
+    if (!std::isfinite(seconds) || std::abs(seconds) >= limit) return std::nullopt;
+    return static_cast<TimeNs>(std::llround(seconds * 1e6)) * 1000;
 }
 
 namespace {

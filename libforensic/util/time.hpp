@@ -15,13 +15,15 @@ constexpr TimeNs ns_per_second = 1'000'000'000;
 constexpr TimeNs ns_per_day = 86'400 * ns_per_second;
 
 // Parses RFC 3339 ("2026-06-10T14:03:12.123456789Z", "+02:00" offsets, up to 9
-// fractional digits). nullopt when the text is not such a time.
+// fractional digits). nullopt when the text is not such a time, or is one a
+// TimeNs cannot hold (before 1677-09-21 or after 2262-04-11).
 std::optional<TimeNs> parse_rfc3339(std::string_view text);
 
 // Parses a command-line time: an RFC 3339 time, a date-time without zone
 // (taken as UTC), or a bare date "2026-06-10". A bare date means its first
 // instant, or its last when `end_of_day` is set (so "--to 2026-06-10" includes
-// the whole day). Throws UsageError naming `what` when malformed.
+// the whole day). Throws UsageError naming `what` when malformed or outside
+// the years a TimeNs holds.
 TimeNs parse_time_argument(std::string_view text, std::string_view what, bool end_of_day = false);
 
 // True when `text` is a bare date (YYYY-MM-DD).
@@ -35,8 +37,9 @@ std::string format_rfc3339(TimeNs time);
 std::string format_date(TimeNs time);
 
 // Seconds since the epoch as a float (CI results.json) to nanoseconds, rounded
-// to the microsecond, which is all a double carries at this magnitude.
-TimeNs from_epoch_seconds(double seconds);
+// to the microsecond, which is all a double carries at this magnitude;
+// nullopt for NaN, infinities and times a TimeNs cannot hold.
+std::optional<TimeNs> from_epoch_seconds(double seconds);
 
 TimeNs now();
 

@@ -39,11 +39,11 @@ std::size_t sequence_length(std::string_view text, std::size_t i)
     return length;
 }
 
-std::string hex_escape(unsigned char c)
+std::string hex_escape(unsigned char c, std::string_view backslash = "\\")
 {
     char buf[8];
-    std::snprintf(buf, sizeof buf, "\\x%02x", c);
-    return buf;
+    std::snprintf(buf, sizeof buf, "x%02x", c);
+    return std::string(backslash) + buf;
 }
 
 } // namespace
@@ -71,14 +71,15 @@ bool is_valid_utf8(std::string_view text)
     return true;
 }
 
-std::string to_valid_utf8(std::string_view text)
+std::string to_valid_utf8(std::string_view text, std::string_view backslash, std::vector<std::size_t>* escaped_at)
 {
     if (is_valid_utf8(text)) return std::string(text);
     std::string out;
     for (std::size_t i = 0; i < text.size();) {
         auto n = sequence_length(text, i);
         if (n == 0) {
-            out += hex_escape(static_cast<unsigned char>(text[i]));
+            out += hex_escape(static_cast<unsigned char>(text[i]), backslash);
+            if (escaped_at) escaped_at->push_back(i);
             ++i;
         } else {
             out.append(text.substr(i, n));

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace forensic {
 
@@ -11,8 +12,11 @@ bool is_valid_utf8(std::string_view text);
 
 // Returns `text` unchanged when valid; otherwise escapes each invalid byte as
 // \xNN (and a literal backslash before "x" stays as it is: the escape is for
-// reading, not for a round trip to the original bytes).
-std::string to_valid_utf8(std::string_view text);
+// reading, not for a round trip to the original bytes). `backslash` is what
+// the escape starts with: "\\\\" inside JSON text, so that it decodes to \xNN.
+// `escaped_at`, when given, receives the offset in `text` of each byte escaped.
+std::string to_valid_utf8(std::string_view text, std::string_view backslash = "\\",
+                          std::vector<std::size_t>* escaped_at = nullptr);
 
 // For one-line text output: control characters as \n, \t, \xNN.
 std::string printable(std::string_view text);

@@ -15,7 +15,7 @@ extern char** environ;
 namespace forensic::test {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                          const std::string& cwd)
+                          const std::string& cwd, std::chrono::milliseconds timeout)
 {
     int out_pipe[2], err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)
@@ -29,6 +29,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
         ::dup2(devnull, 0);
         for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+        // Its own process group, so a timeout kills what it started too.
+        if (timeout != unbounded) ::setpgid(0, 0);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -41,8 +43,21 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_fds = 2;
     char buf[65536];
+    auto deadline = std::chrono::steady_clock::now() + timeout;
     while (open_fds > 0) {
-        if (::poll(fds, 2, -1) < 0) {
+        int wait_ms = -1;
+        if (timeout != unbounded) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0 && !result.timed_out) {
+                // Its output pipes close when it dies; keep reading until then.
+                ::kill(-pid, SIGKILL);
+                ::kill(pid, SIGKILL);
+                result.timed_out = true;
+            }
+            wait_ms = result.timed_out ? -1 : static_cast<int>(left.count());
+        }
+        int ready = ::poll(fds, 2, wait_ms);
+        if (ready < 0) {
             if (errno == EINTR) continue;
             break;
         }
@@ -84,10 +99,11 @@ std::string forensic_binary()
     return bin;
 }
 
-ProcessResult forensic_run(std::vector<std::string> args, const std::map<std::string, std::string>& env)
+ProcessResult forensic_run(std::vector<std::string> args, const std::map<std::string, std::string>& env,
+                           std::chrono::milliseconds timeout)
 {
     args.insert(args.begin(), forensic_binary());
-    return run_process(args, env);
+    return run_process(args, env, {}, timeout);
 }
 
 } // namespace forensic::test
