@@ -112,7 +112,7 @@ TEST_CASE("malformed bundles are refused naming the file and what is wrong")
             CHECK(message.find(expected) != std::string::npos);
         }
     };
-    check("{\"format\": \"forensic-bundle\", ", "malformed JSON at line 1, column 28");
+    check("{\"format\": \"forensic-bundle\", ", "malformed JSON at line 1, column 30");
     check("[]", "expected a JSON object");
     check("{\"format\": \"other\"}", "not a forensic bundle");
     check(R"({"format":"forensic-bundle","version":99})", "newer than this forensic reads");

@@ -104,7 +104,8 @@ ResolvedPath HostRoot::walk(const std::vector<std::string>& pending, bool follow
         if (part == ".") continue;
         if (part == "..") {
             if (done.empty())
-                throw PathError("'" + std::string(original) + "' climbs out of the root " + root_.string() +
+                // The root's own path stays out: facts name host paths only.
+                throw PathError("'" + std::string(original) + "' climbs out of the root" +
                                 (result.links.empty() ? "" : " via " + result.links.back()));
             done.pop_back();
             continue;

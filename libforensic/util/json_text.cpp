@@ -99,7 +99,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& origin,
         return nlohmann::json::parse(parsed.begin(), parsed.end(), callback);
     } catch (const nlohmann::json::parse_error& e) {
         throw InputError(origin + ": malformed JSON at " +
-                         position(text, original_end(std::min<std::size_t>(e.byte, parsed.size()), escaped)));
+                         position(text, original_end(std::min<std::size_t>(e.byte, parsed.size() + 1), escaped)));
     } catch (const nlohmann::json::out_of_range&) {
         // nlohmann says neither where nor, without quoting it, which number.
         throw InputError(origin + ": malformed JSON: a number too large to read");

@@ -148,7 +148,8 @@ std::map<std::string, std::string> shown(const std::string& db, const std::strin
     auto r = bounded({"show", snapshot, "--db", db, "--json"});
     REQUIRE(r.exit_code == 0);
     std::map<std::string, std::string> out;
-    for (const auto& f : nlohmann::json::parse(r.out)["facts"])
+    auto doc = nlohmann::json::parse(r.out); // named: a range over a temporary's member dangles
+    for (const auto& f : doc["facts"])
         out[f["source"].get<std::string>() + " " + f["subject"].get<std::string>() + " " + f["key"].get<std::string>()] =
             f["value"].get<std::string>();
     return out;
@@ -266,7 +267,7 @@ TEST_CASE("one hostile host: each broken thing an error naming it, the rest reco
         INFO(args.front());
         auto r = bounded(args);
         CHECK(r.exit_code == 0);
-        CHECK_NOTHROW((void)nlohmann::json::parse(r.out));
+        CHECK(nlohmann::json::accept(r.out));
     }
 }
 
