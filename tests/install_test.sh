@@ -3,6 +3,8 @@
 # belong; the units pass systemd-analyze verify with the installed binary's
 # path, a broken unit does not, and the man page renders without warnings.
 set -euo pipefail
+# Whatever fails says where, even a command whose output is swallowed.
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?" >&2' ERR
 build=$1
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
@@ -36,7 +38,7 @@ if systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/fo
     fail "systemd-analyze verify accepted a broken timer"
 fi
 
-warnings=$(MANWIDTH=80 man --warnings -l "$man" 2>&1 > /dev/null)
+warnings=$(MANWIDTH=80 man --warnings -l "$man" 2>&1 > /dev/null) || fail "man -l $man failed: $warnings"
 [ -z "$warnings" ] || fail "man page warnings: $warnings"
 MANWIDTH=80 man -l "$man" 2> /dev/null | grep -q 'FORENSIC TIMELINE' || fail "man page lacks the timeline section"
 "$bin" --version | grep -q '^forensic ' || fail "installed binary does not run"
