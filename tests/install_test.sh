@@ -6,9 +6,11 @@ set -euo pipefail
 # Whatever fails says where, even a command whose output is swallowed.
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?" >&2' ERR
 build=$1
+fail() { echo "FAIL: $*" >&2; exit 1; }
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-meson install -C "$build" --destdir "$dest" --no-rebuild --quiet > /dev/null
+# meson reports its errors on standard output: keep it for a failure.
+installed=$(meson install -C "$build" --destdir "$dest" --no-rebuild 2>&1) || fail "meson install failed: $installed"
 prefix=$(meson introspect "$build" --buildoptions | python3 -c '
 import json, sys
 print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
@@ -16,7 +18,6 @@ bin=$dest$prefix/bin/forensic
 service=$(find "$dest" -name forensic-snapshot.service)
 timer=$(find "$dest" -name forensic-snapshot.timer)
 man=$(find "$dest" -name forensic.1)
-fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -x "$bin" ] || fail "no installed binary at $bin"
 [ -n "$service" ] && [ -n "$timer" ] && [ -n "$man" ] || fail "units or man page not installed"
 grep -q "^ExecStart=$prefix/bin/forensic snapshot --db /var/lib/forensic/forensic.db" "$service" ||
