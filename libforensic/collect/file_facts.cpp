@@ -1,6 +1,7 @@
 #include "libforensic/collect/file_facts.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/file_bytes.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -52,19 +53,9 @@ std::string read_file(const std::filesystem::path& real_path, const std::string&
     struct stat st{};
     if (::fstat(fd, &st) != 0) throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw InputError(host_path + " is not a regular file; not read");
-    std::string bytes;
-    bytes.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[65536];
-    for (;;) {
-        auto n = ::read(fd, buf, sizeof buf);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
-        }
-        bytes.append(buf, static_cast<std::size_t>(n));
-    }
-    return bytes;
+    auto bytes = read_fd_bytes(fd, static_cast<std::size_t>(st.st_size));
+    if (!bytes) throw InputError("cannot read '" + host_path + "': " + std::strerror(errno));
+    return std::move(*bytes);
 }
 
 std::string read_host_file(const HostRoot& root, const std::string& host_path)

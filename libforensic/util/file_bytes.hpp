@@ -9,6 +9,10 @@
 
 namespace forensic {
 
+// Everything left to read from an open descriptor, `size_hint` the bytes
+// expected (from fstat); nullopt, with errno set, on a read error.
+std::optional<std::string> read_fd_bytes(int fd, std::size_t size_hint);
+
 // The file's bytes; nullopt, with errno set, when it cannot be opened or read.
 std::optional<std::string> read_file_bytes(const std::filesystem::path& path);
 
