@@ -131,7 +131,7 @@ struct CaseStore {
     explicit CaseStore(const Case& c)
     {
         for (const auto& night : history(c)) {
-            SnapshotInput s{"cc-ci", t(night.at), t(night.at) + ns_per_second, "test", {}};
+            SnapshotInput s{"cc-ci", t(night.at), t(night.at) + ns_per_second, "test", {}, {}};
             for (const auto& [source, facts] : night.facts)
                 s.collectors.push_back(CollectorRun{source, CollectorStatus::ok, {}, facts});
             db.write(s);
@@ -338,7 +338,8 @@ void write_blast_host(store::Store& db)
     db.write(SnapshotInput{"cc-ci", at, at + 1, "test",
                            {CollectorRun{"recipes", CollectorStatus::ok, {}, recipes},
                             CollectorRun{"runs", CollectorStatus::ok, {}, runs},
-                            CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}});
+                            CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}},
+                           {}});
 }
 
 } // namespace
@@ -392,7 +393,7 @@ TEST_CASE("services torn down after their run are judged by their last state; a 
     store::Store db(dir / "b.db", store::Store::Access::write);
     write_blast_host(db);
     auto night = [&](const char* at, std::vector<Fact> swarm) {
-        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", {CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}});
+        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", {CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}, {}});
     };
     night("2026-06-12T03:00:00Z", {}); // every app torn down
     auto status_of = [&](const std::string& recipe) {
@@ -412,4 +413,68 @@ TEST_CASE("services torn down after their run are judged by their last state; a 
     earlier.as_of = "2026-06-12";
     for (const auto& r : analyze::blast_radius(db, earlier).rows)
         if (r.recipe == "lasuite") CHECK(r.status == analyze::BlastStatus::affected);
+}
+
+TEST_CASE("attribute and blast-radius cost what they read of the recipe, not the age of the database")
+{
+    // Cost in SQLite virtual machine steps: rows visited, whatever the machine.
+    CaseStore c(Case{});
+    auto steps = [&](auto&& work) {
+        auto before = c.db.database().vm_steps();
+        work();
+        return c.db.database().vm_steps() - before;
+    };
+    analyze::Attribution attributed;
+    analyze::BlastRadius swept;
+    auto attribute_steps = [&] { return steps([&] { attributed = attribute_run(c.db); }); };
+    auto blast_steps = [&] { return steps([&] { swept = analyze::blast_radius(c.db, {}); }); };
+    auto attribute_before = attribute_steps(), blast_before = blast_steps();
+    auto verdict = attributed.verdict;
+    auto discourse_row = swept.rows.at(0);
+
+    // Two busy months elsewhere on the host: 40 other recipes of 50 tags, one
+    // tag of each re-pointed every night, and 5 runs of other recipes a night.
+    auto last = history(Case{}).back();
+    std::vector<Fact> runs;
+    constexpr int nights = 60, recipes = 40, tags = 50;
+    long long intervals_added = 0;
+    for (int night = 1; night <= nights; ++night) {
+        auto facts = last.facts;
+        for (int r = 0; r < recipes; ++r)
+            for (int tag = 0; tag < tags; ++tag)
+                facts["recipes"].push_back({"other" + std::to_string(r), "tag:1." + std::to_string(tag),
+                                            tag == night % tags ? "night " + std::to_string(night) : "release", {}});
+        auto at = t("2026-06-12T03:00:00Z") + (night - 1) * 86400 * ns_per_second;
+        for (int n = 0; n < 5; ++n) {
+            auto id = "run/other-" + std::to_string(night) + "-" + std::to_string(n);
+            for (const char* key : {"recipe", "started", "finished", "tier:upgrade", "level"})
+                runs.push_back({id, key, std::string(key) == "recipe" ? "other" + std::to_string(n) : "pass", at - 3600 * ns_per_second});
+        }
+        facts["runs"].insert(facts["runs"].end(), runs.begin(), runs.end());
+        intervals_added += night == 1 ? recipes * tags : 2 * recipes;
+        intervals_added += 5 * 5;
+        SnapshotInput s{"cc-ci", at, at + ns_per_second, "test", {}, {}};
+        for (const auto& [source, list] : facts) s.collectors.push_back(CollectorRun{source, CollectorStatus::ok, {}, list});
+        c.db.write(s);
+    }
+    auto attribute_after = attribute_steps(), blast_after = blast_steps();
+    CHECK(attributed.verdict == verdict);
+    // The same judgement; its evidence now points at the newest snapshot that saw it.
+    CHECK(swept.rows.at(0).recipe == discourse_row.recipe);
+    CHECK(swept.rows.at(0).status == discourse_row.status);
+    CHECK(swept.rows.at(0).signature == discourse_row.signature);
+    MESSAGE("attribute: " << attribute_before << " -> " << attribute_after << " steps; blast-radius: " << blast_before
+                          << " -> " << blast_after << " steps; " << intervals_added << " intervals added");
+    // What grows is read on purpose: the list of snapshots and which recipe
+    // each run is of (an index entry and a row per run). The yardstick: one
+    // pass over the facts, as a query that scanned the history would make (the
+    // first version of attribute made nine).
+    auto one_scan = steps([&] {
+        sql::Statement scan(c.db.database(), "SELECT count(*) FROM fact WHERE value <> ''");
+        scan.step();
+    });
+    MESSAGE("one pass over the facts: " << one_scan << " steps");
+    CHECK(attribute_after - attribute_before < one_scan / 2);
+    // blast-radius judges the 40 new recipes too: their latest run and releases.
+    CHECK(blast_after - blast_before < one_scan);
 }

@@ -20,7 +20,7 @@ std::vector<SnapshotInput> history()
 {
     std::vector<SnapshotInput> out;
     for (int i = 0; i < 6; ++i) {
-        SnapshotInput s{"cc-ci", june1 + i * ns_per_day, june1 + i * ns_per_day + 5 * ns_per_second, "0.1.0", {}};
+        SnapshotInput s{"cc-ci", june1 + i * ns_per_day, june1 + i * ns_per_day + 5 * ns_per_second, "0.1.0", {}, {}};
         CollectorRun nix{"nix", CollectorStatus::ok, {}, {}};
         for (int g = 1; g <= 2 + i; ++g)
             nix.facts.push_back({"generation/" + std::to_string(g), "created", "t" + std::to_string(g),

@@ -31,7 +31,7 @@ void write_history(store::Store& db)
 {
     std::mt19937 rng(42);
     for (int night = 0; night < 120; ++night) {
-        SnapshotInput s{"cc-ci", jan1 + night * ns_per_day, jan1 + night * ns_per_day + 1, "test", {}};
+        SnapshotInput s{"cc-ci", jan1 + night * ns_per_day, jan1 + night * ns_per_day + 1, "test", {}, {}};
         CollectorRun recipes{"recipes", CollectorStatus::ok, {}, {}};
         for (int r = 0; r < 20; ++r)
             for (int k = 0; k < 5; ++k)

@@ -5,6 +5,7 @@
 #include "support/tree_snapshot.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/git/tag_memo.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/utf8.hpp"
 
@@ -345,4 +346,53 @@ TEST_CASE("release tags are <dotted recipe version>+<upstream version>")
         CHECK(has(facts, "r release:" + release));
     for (const std::string other : {"v1.0.0+2", "1.0.0", "1+2", "1.0.0+", "latest"})
         CHECK_FALSE(has(facts, "r release:" + other));
+}
+
+TEST_CASE("tag objects read once are remembered: the next snapshot gives the same facts without reading them")
+{
+    RecipeHost host;
+    auto& repo = released_recipe(host, "discourse");
+    repo.git({"tag", "-a", "-m", "a tag of a tag", "nested", "0.7.0+3.3.1"});
+    repo.tag("ci-mark");
+    auto cold = host.collect("recipes");
+
+    // First snapshot: every annotated tag object is read and learned.
+    git::TagMemo first;
+    auto options = host.options();
+    options.tag_memo = &first;
+    CHECK(host.collect("recipes", options) == cold);
+    auto learned = first.learned();
+    CHECK(learned.size() == 4); // 0.6.0, 0.7.0, nested and the tag it tags (ci-mark is lightweight)
+
+    // Next snapshot: the memo answers for them, facts byte for byte the same.
+    git::TagMemo second(learned);
+    options.tag_memo = &second;
+    CHECK(host.collect("recipes", options) == cold);
+    CHECK(second.learned().empty());
+    git_oid id{};
+    REQUIRE(git_oid_fromstr(&id, repo.rev("refs/tags/0.7.0+3.3.1").c_str()) == 0);
+    const auto* known = second.find(id);
+    REQUIRE(known);
+    CHECK(known->name == "0.7.0+3.3.1");
+    CHECK(git::to_hex(known->target) == repo.rev("0.7.0+3.3.1^{commit}"));
+
+    // A new tag is read and learned; the known ones are not.
+    repo.annotated_tag("0.8.0+3.4.0");
+    git::TagMemo third(learned);
+    options.tag_memo = &third;
+    auto later = host.collect("recipes", options);
+    CHECK(value(later, "discourse tag:0.8.0+3.4.0:annotated") == "true");
+    REQUIRE(third.learned().size() == 1);
+    CHECK(third.learned()[0].name == "0.8.0+3.4.0");
+
+    // A remembered object that is gone from the repository is still an error.
+    auto gone = repo.rev("refs/tags/0.6.0+3.2.0");
+    auto object = repo.dir() / ".git/objects" / gone.substr(0, 2) / gone.substr(2);
+    REQUIRE(std::filesystem::exists(object));
+    std::filesystem::remove(object);
+    git::TagMemo fourth(learned);
+    options.tag_memo = &fourth;
+    auto broken = host.collect("recipes", options);
+    REQUIRE(has(broken, "discourse error"));
+    CHECK(value(broken, "discourse error").find(gone) != std::string::npos);
 }

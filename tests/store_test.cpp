@@ -36,7 +36,7 @@ CollectorRun failed(const std::string& name)
 
 SnapshotInput snap(TimeNs t, std::vector<CollectorRun> runs)
 {
-    return SnapshotInput{"ci", t, t + 1000, "test", std::move(runs)};
+    return SnapshotInput{"ci", t, t + 1000, "test", std::move(runs), {}};
 }
 
 long long count_rows(store::Store& db, const std::string& table)
@@ -442,7 +442,8 @@ TEST_CASE("an older database is migrated forward, its digests computed from its 
         store::Store db(dir / "f.db", store::Store::Access::write);
         db.write(snap(june1, {ok("nix", {{"g/1", "p", "a", {}}, {"g/2", "p", "b", {}}})}));
         // Back to schema version 2, as a forensic of that version left it.
-        db.database().exec("DROP TABLE subject_digest; PRAGMA user_version = 2");
+        db.database().exec("DROP TABLE subject_digest; DROP INDEX fact_key_recipe; DROP TABLE tag_object; "
+                           "PRAGMA user_version = 2");
     }
     store::Store db(dir / "f.db", store::Store::Access::read);
     CHECK(store::schema_version(db.database()) == store::current_schema_version());
@@ -453,4 +454,7 @@ TEST_CASE("an older database is migrated forward, its digests computed from its 
     // And the next night is recognised as unchanged.
     auto s2 = db.write(snap(june1 + day, {ok("nix", {{"g/1", "p", "a", {}}, {"g/2", "p", "b", {}}})}));
     CHECK(s2.collectors[0].unchanged == 2);
+    // Version 4's index and table are there and used.
+    CHECK(db.recipe_mappings("ci", "nix", std::nullopt).empty());
+    CHECK(db.tag_objects().empty());
 }

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/git/tag_memo.hpp"
 #include "libforensic/render/snapshot_views.hpp"
 #include "libforensic/store/store.hpp"
 
@@ -56,6 +57,8 @@ int run_snapshot(const Args& args)
 
     // Open (and create) the database first: fail before collecting, not after.
     store::Store db(db_path(vm), store::Store::Access::write, timeout);
+    git::TagMemo tag_memo(collect::is_selected(selection, "recipes") ? db.tag_objects() : std::vector<TagObjectRecord>{});
+    opts.tag_memo = &tag_memo;
     auto input = collect::collect_snapshot(opts, selection, host, at);
     auto summary = db.write(input);
 

@@ -92,8 +92,8 @@ std::string describe_observed(const AttributionContext& c)
     }
     // Deployed before the upgrade? The in-flight PreviousSpec says so.
     for (const auto& service : c.services())
-        for (const auto& i : c.store().source_history(c.host(), "swarm", service))
-            if (i.subject == service && i.key == "previous_stamp.commit" && same_commit(i.value, observed)) {
+        for (const auto& i : c.store().subject_history(c.host(), "swarm", {service}, "previous_stamp.commit"))
+            if (i.key == "previous_stamp.commit" && same_commit(i.value, observed)) {
                 out += " — the stamp of the spec " + service + " ran before the upgrade: the upgrade base";
                 return out;
             }
@@ -109,9 +109,7 @@ Attribution attribute(store::Store& store, const AttributeOptions& o)
     a.host = store.default_host(o.host);
     a.recipe = o.recipe;
 
-    auto all_runs = load_runs(store, a.host);
-    static const std::vector<RunRecord> none;
-    const auto& runs = all_runs.contains(o.recipe) ? all_runs.at(o.recipe) : none;
+    auto runs = load_recipe_runs(store, a.host, o.recipe);
     const auto* failing = failing_run(runs, o);
     if (o.run && !failing) throw UsageError("no CI run '" + *o.run + "' of recipe " + o.recipe + " is recorded");
     if (o.run) {

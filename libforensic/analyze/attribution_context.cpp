@@ -46,10 +46,7 @@ const std::vector<store::IntervalRecord>& AttributionContext::recipe_history(con
 {
     auto found = history_.find(source);
     if (found != history_.end()) return found->second;
-    std::vector<store::IntervalRecord> own;
-    for (auto& i : store_.source_history(host_, source, recipe_))
-        if (i.subject == recipe_) own.push_back(std::move(i));
-    return history_[source] = std::move(own);
+    return history_[source] = store_.subject_history(host_, source, {recipe_});
 }
 
 std::vector<HeadMove> AttributionContext::head_moves() const
@@ -73,7 +70,7 @@ std::vector<HeadMove> AttributionContext::head_moves() const
 std::vector<std::string> AttributionContext::services() const
 {
     std::vector<std::string> out;
-    for (auto& subject : store_.subjects_with_value(host_, "swarm", "recipe", recipe_))
+    for (auto& subject : store_.subjects_of_recipe(host_, "swarm", recipe_))
         if (!subject.starts_with("app/")) out.push_back(std::move(subject));
     return out;
 }

@@ -36,7 +36,7 @@ public:
     {
         host_ = store.default_host(options.host);
         as_of_ = store.resolve(options.as_of.value_or("latest"), host_);
-        runs_ = load_runs(store, host_);
+        run_index_ = index_runs(store, host_);
         // App services on a CI host live only while a run does: judge each by
         // the last state any snapshot up to as-of saw, not only what runs now.
         std::vector<std::pair<TimeNs, long long>> snapshots;
@@ -63,17 +63,58 @@ public:
     std::vector<std::string> enrolled() const
     {
         if (!options_.recipes.empty()) return options_.recipes;
-        std::set<std::string> names;
-        for (const auto& f : store_.state(as_of_, store::FactFilter{"recipes", {}})) names.insert(f.subject);
+        auto checkouts = store_.subjects_at(as_of_, "recipes");
+        std::set<std::string> names(checkouts.begin(), checkouts.end());
         if (names.empty()) // no checkouts recorded: the recipes the runs and services name
-            for (const auto& [recipe, runs] : runs_) names.insert(recipe);
+            for (const auto& [recipe, runs] : run_index_) names.insert(recipe);
         return {names.begin(), names.end()};
+    }
+
+    // Finds each recipe's latest upgrade run: its newest runs in the window
+    // are read a few at a time (the newest usually is one) until one is.
+    void find_latest_upgrades(const std::vector<std::string>& recipes)
+    {
+        std::map<std::string, std::size_t> next; // recipe -> how many of its newest runs were read
+        for (const auto& recipe : recipes)
+            if (run_index_.contains(recipe)) next[recipe] = 0;
+        for (std::size_t batch = 1; !next.empty(); batch *= 4) {
+            std::vector<std::string> subjects;
+            std::map<std::string, std::vector<std::string>> wanted;
+            for (auto& [recipe, read] : next) {
+                const auto& runs = run_index_.at(recipe);
+                for (std::size_t n = 0; n < batch && read < runs.size(); ++read) {
+                    const auto& run = runs[runs.size() - 1 - read];
+                    if (!in_window(run.time)) continue;
+                    subjects.push_back(run.subject);
+                    wanted[recipe].push_back(run.subject);
+                    ++n;
+                }
+            }
+            auto loaded = load_runs(store_, host_, subjects);
+            for (auto it = next.begin(); it != next.end();) {
+                const auto& recipe = it->first;
+                const RunRecord* found = nullptr;
+                for (const auto& subject : wanted[recipe]) { // newest first
+                    auto run = loaded.find(subject);
+                    if (run == loaded.end() || run->second.recipe != recipe) continue;
+                    const auto& r = run->second;
+                    if ((r.upgrade || r.hc1_observed) && in_window(r.time())) {
+                        found = &r;
+                        break;
+                    }
+                }
+                if (found) latest_.emplace(recipe, *found);
+                if (found || it->second >= run_index_.at(recipe).size()) it = next.erase(it);
+                else ++it;
+            }
+        }
     }
 
     BlastRow judge(const std::string& recipe) const
     {
         BlastRow row{recipe, BlastStatus::no_evidence, {}, {}, {}};
-        const RunRecord* latest = latest_upgrade(recipe);
+        auto found = latest_.find(recipe);
+        const RunRecord* latest = found == latest_.end() ? nullptr : &found->second;
         if (latest) {
             row.latest = LatestEvidence{latest->id, latest->finished, latest->upgrade.value_or(latest->hc1_observed ? "fail" : ""),
                                         latest->snapshot};
@@ -100,27 +141,17 @@ public:
     const store::SnapshotInfo& as_of() const { return as_of_; }
 
 private:
-    const RunRecord* latest_upgrade(const std::string& recipe) const
+    bool in_window(const std::optional<TimeNs>& t) const
     {
-        auto found = runs_.find(recipe);
-        if (found == runs_.end()) return nullptr;
-        const RunRecord* latest = nullptr;
-        for (const auto& r : found->second) {
-            if (!r.upgrade && !r.hc1_observed) continue;
-            auto t = r.time();
-            if (t && *t > as_of_.taken_at) continue;
-            if (options_.since && (!t || *t < *options_.since)) continue;
-            latest = &r;
-        }
-        return latest;
+        if (t && *t > as_of_.taken_at) return false;
+        return !options_.since || (t && *t >= *options_.since);
     }
 
     // A stamp mismatch whose observed stamp is the commit of an older release.
     void check_older_release(const std::string& recipe, const RunRecord& run, BlastRow& row) const
     {
         auto observed = parse_stamp(*run.hc1_observed);
-        for (const auto& i : store_.source_history(host_, "recipes", recipe)) {
-            if (i.subject != recipe || !i.key.starts_with("release:")) continue;
+        for (const auto& i : store_.subject_history(host_, "recipes", {recipe}, "release:")) {
             if (!same_commit(i.value, observed.commit) || same_commit(i.value, *run.hc1_expected)) continue;
             row.status = BlastStatus::affected;
             row.signature = "stamp mismatch: run " + run.id + " deployed " + *run.hc1_observed +
@@ -166,7 +197,8 @@ private:
     const BlastOptions& options_;
     std::string host_;
     store::SnapshotInfo as_of_;
-    std::map<std::string, std::vector<RunRecord>> runs_;
+    std::map<std::string, std::vector<RunRef>> run_index_;
+    std::map<std::string, RunRecord> latest_; // each recipe's latest upgrade run (find_latest_upgrades)
     std::map<std::string, ServiceState> services_;
 };
 
@@ -188,7 +220,9 @@ BlastRadius blast_radius(store::Store& store, const BlastOptions& options)
 {
     Sweep sweep(store, options);
     BlastRadius result{sweep.host(), sweep.as_of(), {}};
-    for (const auto& recipe : sweep.enrolled()) result.rows.push_back(sweep.judge(recipe));
+    auto recipes = sweep.enrolled();
+    sweep.find_latest_upgrades(recipes);
+    for (const auto& recipe : recipes) result.rows.push_back(sweep.judge(recipe));
     std::sort(result.rows.begin(), result.rows.end(), [](const BlastRow& a, const BlastRow& b) {
         return std::tie(a.status, a.recipe) < std::tie(b.status, b.recipe);
     });

@@ -46,8 +46,9 @@ DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, con
                          " are of different hosts (" + a.host + ", " + b.host + ")");
     DiffResult result{a, b, {}};
     auto lo = std::min(a.taken_at, b.taken_at), hi = std::max(a.taken_at, b.taken_at);
-    // Only keys with an interval boundary in (lo, hi] can differ.
-    auto intervals = store.intervals_changing(a.host, lo, hi);
+    // Only keys with an interval boundary in (lo, hi] can differ, and of
+    // their intervals only those holding at lo or at hi matter.
+    auto intervals = store.intervals_differing(a.host, lo, hi);
     std::unordered_map<long long, std::vector<const store::IntervalRecord*>> by_key;
     for (const auto& i : intervals) by_key[i.key_id].push_back(&i);
     RecipeScope scope(store, a.host, options.recipe);

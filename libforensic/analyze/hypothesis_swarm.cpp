@@ -35,9 +35,7 @@ struct Update {
 
 History history_of(const AttributionContext& c, const std::string& service)
 {
-    History history;
-    for (auto& i : c.store().source_history(c.host(), "swarm", service))
-        if (i.subject == service) history.push_back(std::move(i));
+    History history = c.store().subject_history(c.host(), "swarm", {service});
     std::sort(history.begin(), history.end(),
               [](const auto& a, const auto& b) { return std::tie(a.valid_from, a.key) < std::tie(b.valid_from, b.key); });
     return history;

@@ -7,7 +7,7 @@ RecipeScope::RecipeScope(store::Store& store, const std::string& host, const std
     if (recipe_.empty()) return;
     // A service, app or run that ever mapped to the recipe belongs to it.
     for (const char* source : {"swarm", "runs"})
-        for (auto& subject : store.subjects_with_value(host, source, "recipe", recipe_))
+        for (auto& subject : store.subjects_of_recipe(host, source, recipe_))
             mapped_.emplace(source, std::move(subject));
 }
 

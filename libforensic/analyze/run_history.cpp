@@ -5,13 +5,39 @@
 
 namespace forensic::analyze {
 
-std::map<std::string, std::vector<RunRecord>> load_runs(store::Store& store, const std::string& host)
+namespace {
+
+bool earlier(const std::optional<TimeNs>& a, const std::string& a_subject, const std::optional<TimeNs>& b,
+             const std::string& b_subject)
 {
+    return std::make_pair(a.value_or(0), std::cref(a_subject)) < std::make_pair(b.value_or(0), std::cref(b_subject));
+}
+
+} // namespace
+
+std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const std::string& host)
+{
+    // The newest value of each subject's recipe wins, as in load_runs.
+    std::map<std::string, store::IntervalRecord> newest;
+    for (auto& f : store.recipe_mappings(host, "runs", std::nullopt))
+        if (f.subject.starts_with("run/")) newest.insert_or_assign(f.subject, std::move(f));
+    std::map<std::string, std::vector<RunRef>> out;
+    for (auto& [subject, f] : newest) out[f.value].push_back(RunRef{subject, f.event_time});
+    for (auto& [recipe, runs] : out)
+        std::sort(runs.begin(), runs.end(),
+                  [](const RunRef& a, const RunRef& b) { return earlier(a.time, a.subject, b.time, b.subject); });
+    return out;
+}
+
+std::map<std::string, RunRecord> load_runs(store::Store& store, const std::string& host,
+                                           const std::vector<std::string>& subjects)
+{
+    std::map<std::string, RunRecord> by_subject;
+    if (subjects.empty()) return by_subject;
     std::unordered_map<TimeNs, long long> snapshot_ids;
     for (const auto& s : store.snapshots(host)) snapshot_ids[s.taken_at] = s.id;
-    std::map<std::string, RunRecord> by_subject;
     // The newest value of each key wins: a run's facts do not change once it finished.
-    for (const auto& f : store.source_history(host, "runs", "run/")) {
+    for (const auto& f : store.subject_history(host, "runs", subjects)) {
         auto& run = by_subject[f.subject];
         run.subject = f.subject;
         run.id = f.subject.substr(4);
@@ -26,13 +52,19 @@ std::map<std::string, std::vector<RunRecord>> load_runs(store::Store& store, con
         else if (f.key == "level") run.level = f.value;
         else if (f.key == "ref") run.ref = f.value;
     }
-    std::map<std::string, std::vector<RunRecord>> out;
-    for (auto& [subject, run] : by_subject)
-        if (!run.recipe.empty()) out[run.recipe].push_back(std::move(run));
-    for (auto& [recipe, runs] : out)
-        std::stable_sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) {
-            return a.time().value_or(0) < b.time().value_or(0);
-        });
+    return by_subject;
+}
+
+std::vector<RunRecord> load_recipe_runs(store::Store& store, const std::string& host, const std::string& recipe)
+{
+    auto subjects = store.subjects_of_recipe(host, "runs", recipe);
+    std::erase_if(subjects, [](const std::string& s) { return !s.starts_with("run/"); });
+    std::vector<RunRecord> out;
+    for (auto& [subject, run] : load_runs(store, host, subjects))
+        if (run.recipe == recipe) out.push_back(std::move(run));
+    std::sort(out.begin(), out.end(), [](const RunRecord& a, const RunRecord& b) {
+        return earlier(a.time(), a.subject, b.time(), b.subject);
+    });
     return out;
 }
 

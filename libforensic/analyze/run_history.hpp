@@ -1,5 +1,6 @@
 // CI runs as the `runs` collector recorded them, from every snapshot (a run
-// directory deleted since still counts), read in one query.
+// directory deleted since still counts). Runs are found by their `recipe`
+// fact (an index, not a scan of every run's facts) and read subject by subject.
 #pragma once
 
 #include "libforensic/store/store.hpp"
@@ -30,7 +31,21 @@ struct RunRecord {
     std::optional<TimeNs> time() const { return finished ? finished : started; }
 };
 
-// All runs, by recipe, each list oldest first.
-std::map<std::string, std::vector<RunRecord>> load_runs(store::Store& store, const std::string& host);
+// A run as its `recipe` fact places it: which recipe, and when (a run's facts
+// carry its finish, else its start, as event time).
+struct RunRef {
+    std::string subject;
+    std::optional<TimeNs> time;
+};
+
+// Every run of every recipe, each list oldest first (by time, then subject).
+std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const std::string& host);
+
+// The runs named, read whole; by subject.
+std::map<std::string, RunRecord> load_runs(store::Store& store, const std::string& host,
+                                           const std::vector<std::string>& subjects);
+
+// Every run of one recipe, oldest first.
+std::vector<RunRecord> load_recipe_runs(store::Store& store, const std::string& host, const std::string& recipe);
 
 } // namespace forensic::analyze

@@ -26,6 +26,7 @@ public:
     Timeline build()
     {
         Timeline timeline{host_, options_.from, options_.to, {}};
+        load_changes();
         add_event_time_events(timeline.events);
         add_snapshot_events(timeline.events);
         refine_generation_relevance(timeline.events);
@@ -56,6 +57,20 @@ private:
             auto& slot = first_seen[{row.key_id, row.value, *row.event_time}];
             if (!slot || row.valid_from < slot->valid_from) slot = &row;
         }
+        // The values these replaced, if the snapshots saw them: the changes
+        // already read hold those that ended in the range; the rest in one query.
+        std::vector<std::pair<long long, TimeNs>> beyond;
+        for (const auto& [identity, row] : first_seen)
+            if (!in_changes(row->valid_from)) beyond.emplace_back(row->key_id, row->valid_from);
+        auto replaced_beyond = store_.intervals_ending(host_, beyond);
+        auto replaced = [&](long long key_id, TimeNs at) -> const store::IntervalRecord* {
+            if (in_changes(at)) {
+                auto found = ended_.find({key_id, at});
+                return found == ended_.end() ? nullptr : found->second;
+            }
+            auto found = replaced_beyond.find({key_id, at});
+            return found == replaced_beyond.end() ? nullptr : &found->second;
+        };
         for (const auto& [identity, row] : first_seen) {
             TimelineEvent e;
             e.time = row->event_time;
@@ -64,8 +79,7 @@ private:
             e.subject = row->subject;
             e.key = row->key;
             e.after = row->value;
-            // The value this one replaced, if the snapshots saw one.
-            auto previous = store_.interval_ending(host_, row->key_id, row->valid_from);
+            const auto* previous = replaced(row->key_id, row->valid_from);
             if (previous && previous->value != row->value) e.before = previous->value;
             e.change = e.before ? Change::changed : Change::added;
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
@@ -82,29 +96,37 @@ private:
         return std::nullopt;
     }
 
-    void add_snapshot_events(std::vector<TimelineEvent>& events)
+    // Every interval that began or ended between the snapshots whose span
+    // since the previous one overlaps the range, read once.
+    void load_changes()
     {
-        // Snapshots whose span since the previous one overlaps the range.
-        std::optional<TimeNs> lo, hi;
         for (std::size_t i = 1; i < coverage_.size(); ++i) {
             auto before = coverage_[i - 1].snapshot.taken_at, at = coverage_[i].snapshot.taken_at;
             if (at < options_.from || before > options_.to) continue;
-            if (!lo) lo = before;
-            hi = at;
+            if (!lo_) lo_ = before;
+            hi_ = at;
         }
-        if (!lo) return;
-        auto rows = store_.intervals_changing(host_, *lo, *hi);
+        if (!lo_) return;
+        changes_ = store_.intervals_changing(host_, *lo_, *hi_);
+        for (const auto& row : changes_)
+            if (row.valid_to && in_changes(*row.valid_to)) ended_[{row.key_id, *row.valid_to}] = &row;
+    }
+
+    bool in_changes(TimeNs t) const { return lo_ && t > *lo_ && t <= *hi_; }
+
+    void add_snapshot_events(std::vector<TimelineEvent>& events)
+    {
+        if (!lo_) return;
         // Per key and boundary time: the interval that ended there and the one that began.
         struct Boundary {
             const store::IntervalRecord* ended = nullptr;
             const store::IntervalRecord* began = nullptr;
         };
         std::map<std::pair<long long, TimeNs>, Boundary> boundaries;
-        for (const auto& row : rows) {
+        for (const auto& row : changes_) {
             if (!wanted(row.source, row.subject)) continue;
-            if (row.valid_from > *lo && row.valid_from <= *hi) boundaries[{row.key_id, row.valid_from}].began = &row;
-            if (row.valid_to && *row.valid_to > *lo && *row.valid_to <= *hi)
-                boundaries[{row.key_id, *row.valid_to}].ended = &row;
+            if (in_changes(row.valid_from)) boundaries[{row.key_id, row.valid_from}].began = &row;
+            if (row.valid_to && in_changes(*row.valid_to)) boundaries[{row.key_id, *row.valid_to}].ended = &row;
         }
         for (const auto& [where, b] : boundaries) {
             // A value that carries its own time is reported at that time.
@@ -154,6 +176,9 @@ private:
     std::vector<store::SnapshotCoverage> coverage_;
     RecipeScope scope_;
     std::unordered_map<TimeNs, long long> snapshot_ids_;
+    std::optional<TimeNs> lo_, hi_;             // the span load_changes read, (lo, hi]
+    std::vector<store::IntervalRecord> changes_;
+    std::map<std::pair<long long, TimeNs>, const store::IntervalRecord*> ended_; // by key and end
 };
 
 } // namespace

@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace forensic::git {
+class TagMemo;
+}
+
 namespace forensic::collect {
 
 // Where to look. Host paths are resolved under `root` (see util/host_root.hpp);
@@ -29,6 +33,9 @@ struct CollectOptions {
     std::string docker_json{};      // a saved `docker service inspect` array instead of the live client
     std::string mirror_url_template{}; // e.g. https://git.example.org/mirrors/{recipe}.git; empty: origin
     bool offline = false;           // no live mirror listing
+    // Tag objects read by earlier snapshots (the store's tag_object table);
+    // new ones are added to it. None: every tag object is read.
+    git::TagMemo* tag_memo = nullptr;
 };
 
 class Collector {

@@ -82,7 +82,7 @@ void add_worktree(git_repository* repo, const std::optional<git_oid>& head, Subj
 
 } // namespace
 
-std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& recipe)
+std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& recipe, git::TagMemo* tag_memo)
 {
     SubjectFacts out(recipe.name, recipe.host_path);
     if (!recipe.error.empty()) {
@@ -95,7 +95,7 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
 
     std::optional<git_oid> head;
     out.part([&] {
-        auto refs = git::scan_refs(repo.get());
+        auto refs = git::scan_refs(repo.get(), tag_memo);
         out.add("head.ref", refs.head.ref);
         if (refs.head.commit) out.add("head.commit", git::to_hex(*refs.head.commit));
         head = refs.head.commit;

@@ -1,5 +1,6 @@
 #include "libforensic/collect/snapshot_runner.hpp"
 
+#include "libforensic/git/tag_memo.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/url_credentials.hpp"
 #include "libforensic/util/utf8.hpp"
@@ -118,6 +119,11 @@ void sanitise_facts(std::vector<Fact>& facts)
     }
 }
 
+bool is_selected(const Selection& selection, const std::string& name)
+{
+    return (selection.only.empty() || contains(selection.only, name)) && !contains(selection.skip, name);
+}
+
 void validate_selection(const Selection& selection)
 {
     for (const auto* list : {&selection.only, &selection.skip})
@@ -152,8 +158,7 @@ SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& s
     std::vector<std::future<CollectorRun>> running;
     for (const auto& collector : registry()) {
         auto name = std::string(collector->name());
-        bool selected = (selection.only.empty() || contains(selection.only, name)) && !contains(selection.skip, name);
-        if (!selected) {
+        if (!is_selected(selection, name)) {
             std::promise<CollectorRun> skipped;
             skipped.set_value(CollectorRun{name, CollectorStatus::skipped, {}, {}});
             running.push_back(skipped.get_future());
@@ -162,6 +167,7 @@ SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& s
         running.push_back(std::async(std::launch::async, run_one, std::cref(*collector), std::cref(options)));
     }
     for (auto& result : running) input.collectors.push_back(result.get());
+    if (options.tag_memo) input.tag_objects = options.tag_memo->learned();
     // With --at, the snapshot keeps its given time and the real duration.
     input.finished_at = input.taken_at + (now() - started);
     return input;

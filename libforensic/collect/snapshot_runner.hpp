@@ -21,6 +21,9 @@ struct Selection {
 // odd name does not cost the whole snapshot.
 void sanitise_facts(std::vector<Fact>& facts);
 
+// Whether the selection runs the collector `name`.
+bool is_selected(const Selection& selection, const std::string& name);
+
 // Throws UsageError naming an unknown collector.
 void validate_selection(const Selection& selection);
 
@@ -29,7 +32,8 @@ void validate_selection(const Selection& selection);
 std::string default_host_name(const HostRoot& root);
 
 // Runs the selected collectors concurrently. A collector that throws is
-// recorded as failed with its message; one not selected as skipped.
+// recorded as failed with its message; one not selected as skipped. The tag
+// objects read for the first time (options.tag_memo) go with the snapshot.
 SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
                                std::optional<TimeNs> taken_at);
 

@@ -20,12 +20,12 @@ git_object_t object_type(git_odb* odb, const git_oid& id, const std::string& wha
     return type;
 }
 
-Peeled peel_tags(git_odb* odb, const git_oid& id, git_object_t type, const std::string& what)
+Peeled peel_tags(git_odb* odb, const git_oid& id, git_object_t type, const std::string& what, TagMemo* memo)
 {
     Peeled at{id, type};
     for (int depth = 0; at.type == GIT_OBJECT_TAG; ++depth) {
         if (depth == max_tag_chain) throw GitError(what + ": tag chain too long");
-        auto tag = read_tag_object(odb, at.id, what);
+        auto tag = read_tag_object(odb, at.id, what, memo);
         at = {tag.target, tag.target_type};
     }
     return at;

@@ -7,6 +7,8 @@
 
 namespace forensic::git {
 
+class TagMemo;
+
 struct Peeled {
     git_oid id{};
     git_object_t type = GIT_OBJECT_INVALID;
@@ -18,6 +20,7 @@ git_object_t object_type(git_odb* odb, const git_oid& id, const std::string& wha
 
 // Follows `id` (of type `type`) through any tag objects to the first object
 // that is not a tag. `what` names the ref in errors.
-Peeled peel_tags(git_odb* odb, const git_oid& id, git_object_t type, const std::string& what);
+Peeled peel_tags(git_odb* odb, const git_oid& id, git_object_t type, const std::string& what,
+                 TagMemo* memo = nullptr);
 
 } // namespace forensic::git

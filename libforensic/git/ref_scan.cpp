@@ -15,19 +15,20 @@ constexpr std::string_view heads_prefix = "refs/heads/";
 constexpr std::string_view remotes_prefix = "refs/remotes/";
 
 // Reads the tag object at `tag.target` once, then whatever it tags.
-void read_annotated(git_odb* odb, TagRef& tag, const std::string& full_name)
+void read_annotated(git_odb* odb, TagRef& tag, const std::string& full_name, TagMemo* memo)
 {
-    auto object = read_tag_object(odb, tag.target, full_name);
+    auto object = read_tag_object(odb, tag.target, full_name, memo);
     tag.annotated = true;
     tag.tagged = object.target;
     tag.embedded_name = std::move(object.name);
     if (object.tagger_time) tag.tagger_time = *object.tagger_time * ns_per_second;
-    auto peeled = peel_tags(odb, object.target, object.target_type, full_name);
+    auto peeled = peel_tags(odb, object.target, object.target_type, full_name, memo);
     tag.peeled = peeled.id;
     tag.peeled_type = peeled.type;
 }
 
-TagRef read_tag(git_odb* odb, const std::string& full_name, const git_oid& target, bool known_tag_object)
+TagRef read_tag(git_odb* odb, const std::string& full_name, const git_oid& target, bool known_tag_object,
+             TagMemo* memo)
 {
     TagRef tag;
     tag.name = full_name.substr(tags_prefix.size());
@@ -36,7 +37,7 @@ TagRef read_tag(git_odb* odb, const std::string& full_name, const git_oid& targe
     // object database for the type first.
     auto type = known_tag_object ? GIT_OBJECT_TAG : object_type(odb, tag.target, full_name);
     if (type == GIT_OBJECT_TAG) {
-        read_annotated(odb, tag, full_name);
+        read_annotated(odb, tag, full_name, memo);
     } else {
         tag.peeled = tag.target;
         tag.peeled_type = type;
@@ -52,7 +53,7 @@ HeadState head_of(const RefFiles& files)
 
 } // namespace
 
-RefScan scan_refs(git_repository* repo)
+RefScan scan_refs(git_repository* repo, TagMemo* memo)
 {
     git_odb* raw_odb = nullptr;
     check(git_repository_odb(&raw_odb, repo), "cannot open the object database");
@@ -67,7 +68,7 @@ RefScan scan_refs(git_repository* repo)
         try {
             if (name.starts_with(tags_prefix)) {
                 if (!target) throw GitError("cannot resolve " + name + " (" + ref.symbolic + ")");
-                scan.tags.push_back(read_tag(odb.get(), name, *target, ref.peeled.has_value()));
+                scan.tags.push_back(read_tag(odb.get(), name, *target, ref.peeled.has_value(), memo));
             } else if (name.starts_with(heads_prefix)) {
                 if (!target) throw GitError("cannot resolve " + name + " (" + ref.symbolic + ")");
                 scan.branches.push_back({name.substr(heads_prefix.size()), *target});

@@ -13,6 +13,8 @@
 
 namespace forensic::git {
 
+class TagMemo;
+
 struct TagRef {
     std::string name;                   // after refs/tags/
     git_oid target{};                   // what the ref points to (the tag object when annotated)
@@ -40,6 +42,7 @@ struct RefScan {
 
 // Throws GitError when the refs cannot be read at all (HEAD unreadable, a
 // truncated packed-refs); a single unreadable ref is reported in `errors`.
-RefScan scan_refs(git_repository* repo);
+// A memo (tag_memo.hpp) spares reading tag objects read before.
+RefScan scan_refs(git_repository* repo, TagMemo* memo = nullptr);
 
 } // namespace forensic::git

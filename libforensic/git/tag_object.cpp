@@ -1,5 +1,6 @@
 #include "libforensic/git/tag_object.hpp"
 
+#include "libforensic/git/tag_memo.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <charconv>
@@ -52,15 +53,20 @@ TagObject parse_tag_object(std::string_view data, const std::string& what)
     return tag;
 }
 
-TagObject read_tag_object(git_odb* odb, const git_oid& id, const std::string& what)
+TagObject read_tag_object(git_odb* odb, const git_oid& id, const std::string& what, TagMemo* memo)
 {
+    // A known id needs only a look in the pack index, not an inflate; a
+    // missing object falls through to the read below and its error.
+    if (const auto* known = memo ? memo->find(id) : nullptr; known && git_odb_exists(odb, &id)) return *known;
     git_odb_object* raw = nullptr;
     check(git_odb_read(&raw, odb, &id), "cannot read tag object " + to_hex(id) + " of " + what);
     Odb_object object(raw);
     if (git_odb_object_type(object.get()) != GIT_OBJECT_TAG)
         throw GitError(what + ": object " + to_hex(id) + " is not a tag");
     auto data = static_cast<const char*>(git_odb_object_data(object.get()));
-    return parse_tag_object(std::string_view(data, git_odb_object_size(object.get())), what);
+    auto tag = parse_tag_object(std::string_view(data, git_odb_object_size(object.get())), what);
+    if (memo) memo->remember(id, tag);
+    return tag;
 }
 
 } // namespace forensic::git

@@ -13,6 +13,8 @@
 
 namespace forensic::git {
 
+class TagMemo;
+
 struct TagObject {
     git_oid target{};
     git_object_t target_type = GIT_OBJECT_INVALID;
@@ -25,7 +27,8 @@ struct TagObject {
 TagObject parse_tag_object(std::string_view data, const std::string& what);
 
 // Reads and parses the tag object `id`; GitError when it is missing, corrupt
-// or not a tag.
-TagObject read_tag_object(git_odb* odb, const git_oid& id, const std::string& what);
+// or not a tag. With a memo, a tag object read before is only checked to be
+// there, and one read now is remembered.
+TagObject read_tag_object(git_odb* odb, const git_oid& id, const std::string& what, TagMemo* memo = nullptr);
 
 } // namespace forensic::git

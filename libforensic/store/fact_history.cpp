@@ -2,13 +2,16 @@
 // is a range scan on one of the time indexes, never a full scan per item.
 #include "libforensic/store/store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace forensic::store {
 namespace {
 
-constexpr const char* interval_columns =
+const std::string interval_columns =
     "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
     "FROM fact f JOIN fact_key k ON k.id = f.key_id ";
 
@@ -22,6 +25,27 @@ std::vector<IntervalRecord> read_intervals(sql::Statement& q)
     return out;
 }
 
+// The key-first form: fact_key's index picks the keys, fact_by_key their intervals.
+constexpr const char* key_first_columns =
+    "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
+    "FROM fact_key k CROSS JOIN fact f ";
+constexpr const char* key_first_join = "AND f.key_id = k.id AND f.host_id = (SELECT id FROM host WHERE name = ?1) ";
+
+// The least string greater than every string that starts with `prefix`
+// (bytewise, as SQLite compares TEXT); none when the prefix is empty or all 0xff.
+std::optional<std::string> prefix_successor(std::string prefix)
+{
+    while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+    if (prefix.empty()) return std::nullopt;
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+    return prefix;
+}
+
+std::string json_string_array(const std::vector<std::string>& items)
+{
+    return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace
 
 bool SnapshotCoverage::observed(const std::string& source) const
@@ -29,18 +53,36 @@ bool SnapshotCoverage::observed(const std::string& source) const
     return std::find(ok_collectors.begin(), ok_collectors.end(), source) != ok_collectors.end();
 }
 
-std::vector<IntervalRecord> Store::intervals_changing(const std::string& host, TimeNs lo, TimeNs hi)
+namespace {
+
+// Intervals that began in (lo, hi] and also satisfy `begun_also`, then those
+// that ended in it and satisfy `ended_also`: two range scans (fact_by_start,
+// fact_by_end) rather than one OR, joined without a UNION's sort.
+std::vector<IntervalRecord> begun_or_ended(sql::Database& db, const std::string& host, TimeNs lo, TimeNs hi,
+                                           const std::string& begun_also, const std::string& ended_also)
 {
-    // Two range scans (fact_by_start, fact_by_end) rather than one OR.
-    sql::Statement q(db_, std::string(interval_columns) +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) "
-                              "AND f.valid_from > ?2 AND f.valid_from <= ?3 "
-                              "UNION " +
-                              interval_columns +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) "
-                              "AND f.valid_to > ?2 AND f.valid_to <= ?3");
+    std::string host_is = "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) ";
+    sql::Statement q(db, interval_columns + host_is + "AND f.valid_from > ?2 AND f.valid_from <= ?3 " + begun_also +
+                             " UNION ALL " + interval_columns + host_is +
+                             "AND f.valid_to > ?2 AND f.valid_to <= ?3 " + ended_also);
     q.bind(host).bind(lo).bind(hi);
     return read_intervals(q);
+}
+
+} // namespace
+
+std::vector<IntervalRecord> Store::intervals_changing(const std::string& host, TimeNs lo, TimeNs hi)
+{
+    // The second scan leaves out what the first found.
+    return begun_or_ended(db_, host, lo, hi, "", "AND NOT (f.valid_from > ?2 AND f.valid_from <= ?3)");
+}
+
+std::vector<IntervalRecord> Store::intervals_differing(const std::string& host, TimeNs lo, TimeNs hi)
+{
+    // What holds at hi and began after lo, and what held at lo and ended by
+    // hi: filtered in SQLite, so a key that changed every night costs an
+    // index step per night, not a row here.
+    return begun_or_ended(db_, host, lo, hi, "AND (f.valid_to IS NULL OR f.valid_to > ?3)", "AND f.valid_from <= ?2");
 }
 
 std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host, TimeNs from, TimeNs to)
@@ -52,24 +94,54 @@ std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host,
     return read_intervals(q);
 }
 
-std::optional<IntervalRecord> Store::interval_ending(const std::string& host, long long key_id, TimeNs at)
+std::map<std::pair<long long, TimeNs>, IntervalRecord>
+Store::intervals_ending(const std::string& host, const std::vector<std::pair<long long, TimeNs>>& wanted)
 {
-    sql::Statement q(db_, std::string(interval_columns) +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.key_id = ?2 "
-                              "AND f.valid_to = ?3");
-    q.bind(host).bind(key_id).bind(at);
-    auto rows = read_intervals(q);
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
+    // One statement for all: (key, time) pairs in as a JSON array of pairs.
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& [key_id, at] : wanted) pairs.push_back({key_id, at});
+    sql::Statement q(db_, "WITH wanted(key_id, at) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                          "FROM json_each(?2)) "
+                          "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
+                          "FROM wanted w CROSS JOIN fact f ON f.key_id = w.key_id "
+                          "AND f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.valid_to = w.at "
+                          "JOIN fact_key k ON k.id = f.key_id");
+    q.bind(host).bind(pairs.dump());
+    std::map<std::pair<long long, TimeNs>, IntervalRecord> out;
+    for (auto& i : read_intervals(q)) {
+        std::pair<long long, TimeNs> at{i.key_id, *i.valid_to};
+        out.emplace(at, std::move(i));
+    }
+    return out;
 }
 
 std::vector<IntervalRecord> Store::source_history(const std::string& host, const std::string& source,
                                                   const std::string& subject_prefix)
 {
-    sql::Statement q(db_, std::string(interval_columns) +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND k.source = ?2 "
-                              "AND substr(k.subject, 1, length(?3)) = ?3 ORDER BY f.valid_from");
+    // The subjects as a range of fact_key's (source, subject, key) index, each
+    // key's intervals through fact_by_key: CROSS JOIN keeps that loop order
+    // (SQLite would otherwise walk fact_by_start over every fact for the ORDER BY).
+    auto upper = prefix_successor(subject_prefix);
+    sql::Statement q(db_, std::string(key_first_columns) +
+                              "WHERE k.source = ?2 AND k.subject >= ?3 " +
+                              (upper ? "AND k.subject < ?4 " : "AND ?4 IS NULL ") + key_first_join +
+                              "ORDER BY f.valid_from, f.id");
     q.bind(host).bind(source).bind(subject_prefix);
+    if (upper) q.bind(*upper); else q.bind_null();
+    return read_intervals(q);
+}
+
+std::vector<IntervalRecord> Store::subject_history(const std::string& host, const std::string& source,
+                                                   const std::vector<std::string>& subjects,
+                                                   const std::string& key_prefix)
+{
+    auto upper = prefix_successor(key_prefix);
+    sql::Statement q(db_, std::string(key_first_columns) +
+                              "WHERE k.source = ?2 AND k.subject IN (SELECT value FROM json_each(?3)) "
+                              "AND k.key >= ?4 " + (upper ? "AND k.key < ?5 " : "AND ?5 IS NULL ") + key_first_join +
+                              "ORDER BY f.valid_from, f.id");
+    q.bind(host).bind(source).bind(json_string_array(subjects)).bind(key_prefix);
+    if (upper) q.bind(*upper); else q.bind_null();
     return read_intervals(q);
 }
 
@@ -77,41 +149,53 @@ std::vector<IntervalRecord> Store::key_intervals(const std::string& host, const 
                                                  const std::vector<std::string>& keys)
 {
     // The keys go in as one JSON array: one statement, whatever their number.
-    std::string list = "[";
-    for (const auto& k : keys) {
-        std::string quoted;
-        for (char c : k) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-        list += (list.size() > 1 ? ",\"" : "\"") + quoted + "\"";
-    }
-    list += "]";
-    sql::Statement q(db_, std::string(interval_columns) +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.key_id IN "
-                              "(SELECT id FROM fact_key WHERE source = ?2 AND key IN (SELECT value FROM json_each(?3))) "
-                              "ORDER BY f.valid_from");
-    q.bind(host).bind(source).bind(list);
+    sql::Statement q(db_, std::string(key_first_columns) +
+                              "WHERE k.source = ?2 AND k.key IN (SELECT value FROM json_each(?3)) " + key_first_join +
+                              "ORDER BY f.valid_from, f.id");
+    q.bind(host).bind(source).bind(json_string_array(keys));
     return read_intervals(q);
 }
 
-std::vector<std::string> Store::subjects_with_value(const std::string& host, const std::string& source,
-                                                    const std::string& key, const std::string& value)
+std::vector<IntervalRecord> Store::recipe_mappings(const std::string& host, const std::string& source,
+                                                   const std::optional<std::string>& recipe)
 {
-    sql::Statement q(db_, "SELECT DISTINCT k.subject FROM fact f JOIN fact_key k ON k.id = f.key_id "
-                          "WHERE f.host_id = (SELECT id FROM host WHERE name = ?) AND k.source = ? AND k.key = ? "
-                          "AND f.value = ? ORDER BY k.subject");
-    q.bind(host).bind(source).bind(key).bind(value);
+    // The partial index fact_key_recipe holds exactly these keys; named, as
+    // SQLite without statistics prefers the covering (source, subject, key) one.
+    sql::Statement q(db_, "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, "
+                          "f.valid_to FROM fact_key k INDEXED BY fact_key_recipe CROSS JOIN fact f "
+                          "WHERE k.source = ?2 AND k.key = 'recipe' " + std::string(key_first_join) +
+                              "AND (?3 IS NULL OR f.value = ?3) ORDER BY f.valid_from, f.id");
+    q.bind(host).bind(source);
+    if (recipe) q.bind(*recipe); else q.bind_null();
+    return read_intervals(q);
+}
+
+std::vector<std::string> Store::subjects_of_recipe(const std::string& host, const std::string& source,
+                                                   const std::string& recipe)
+{
+    std::set<std::string> subjects;
+    for (auto& i : recipe_mappings(host, source, recipe)) subjects.insert(std::move(i.subject));
+    return {subjects.begin(), subjects.end()};
+}
+
+std::vector<std::string> Store::subjects_at(const SnapshotInfo& snapshot, const std::string& source)
+{
+    // A loose index scan: the next subject of the source, then whether any of
+    // its keys held a value at the snapshot (usually its first key does).
+    sql::Statement next(db_, "SELECT subject FROM fact_key WHERE source = ?1 AND subject > ?2 ORDER BY subject LIMIT 1");
+    sql::Statement held(db_, "SELECT 1 FROM fact_key k CROSS JOIN fact f WHERE k.source = ?1 AND k.subject = ?2 "
+                             "AND f.key_id = k.id AND f.host_id = (SELECT id FROM host WHERE name = ?3) "
+                             "AND f.valid_from <= ?4 AND (f.valid_to IS NULL OR f.valid_to > ?4) LIMIT 1");
     std::vector<std::string> out;
-    while (q.step()) out.push_back(q.column_text(0));
+    std::string after;
+    for (;;) {
+        next.reset().bind(source).bind(after);
+        if (!next.step()) break;
+        after = next.column_text(0);
+        held.reset().bind(source).bind(after).bind(snapshot.host).bind(snapshot.taken_at);
+        if (held.step()) out.push_back(after);
+    }
     return out;
-}
-
-std::vector<IntervalRecord> Store::key_history(const std::string& host, const std::string& source,
-                                               const std::string& subject, const std::string& key)
-{
-    sql::Statement q(db_, std::string(interval_columns) +
-                              "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND k.source = ?2 "
-                              "AND k.subject = ?3 AND k.key = ?4 ORDER BY f.valid_from");
-    q.bind(host).bind(source).bind(subject).bind(key);
-    return read_intervals(q);
 }
 
 std::vector<SnapshotCoverage> Store::coverage(const std::string& host)

@@ -144,11 +144,30 @@ CREATE TABLE subject_digest (
 )sql";
 }
 
+// Version 4: the subjects (services, apps, runs) of a recipe, found without
+// reading every key of their source (Store::recipe_mappings); and the
+// headers of annotated tag objects already read (git/tag_memo.hpp), by id:
+// immutable, shared by every host, never part of a snapshot's facts.
+std::string recipe_index_and_tag_objects_v4()
+{
+    return R"sql(
+CREATE INDEX fact_key_recipe ON fact_key(source, subject) WHERE key = 'recipe';
+CREATE TABLE tag_object (
+    id          BLOB PRIMARY KEY,
+    target      BLOB NOT NULL,
+    target_type INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    tagger_time INTEGER
+) WITHOUT ROWID;
+)sql";
+}
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
-    static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3()};
+    static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3(),
+                                                    recipe_index_and_tag_objects_v4()};
     return all;
 }
 

@@ -70,6 +70,14 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
         summary.collectors.push_back(std::move(info));
         if (hooks.after_collector) hooks.after_collector(run.name);
     }
+    // Immutable objects: one already kept (by a concurrent snapshot) is the same.
+    sql::Statement insert_tag(db_, "INSERT OR IGNORE INTO tag_object (id, target, target_type, name, tagger_time) "
+                                   "VALUES (?, ?, ?, ?, ?)");
+    for (const auto& tag : input.tag_objects) {
+        insert_tag.bind_blob(tag.id).bind_blob(tag.target).bind(tag.target_type).bind(tag.name);
+        if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
+        insert_tag.run();
+    }
     txn.commit();
     return summary;
 }

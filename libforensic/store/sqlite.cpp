@@ -74,6 +74,7 @@ Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql)
 
 Statement::~Statement()
 {
+    db_.count_vm_steps(sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 0));
     sqlite3_finalize(stmt_);
 }
 

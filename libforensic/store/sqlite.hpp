@@ -36,9 +36,16 @@ public:
     // Throws StoreError with SQLite's message and `context`.
     [[noreturn]] void fail(std::string_view context) const;
 
+    // Virtual machine steps of every statement finished on this connection:
+    // a measure of rows visited that does not depend on the machine's speed,
+    // for tests that pin a query's cost to what it returns.
+    long long vm_steps() const { return vm_steps_; }
+    void count_vm_steps(long long steps) { vm_steps_ += steps; }
+
 private:
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
+    long long vm_steps_ = 0;
 };
 
 class Statement {

@@ -121,15 +121,32 @@ std::vector<CollectorRunInfo> Store::collector_runs(long long snapshot_id)
     return out;
 }
 
+std::vector<TagObjectRecord> Store::tag_objects()
+{
+    sql::Statement q(db_, "SELECT id, target, target_type, name, tagger_time FROM tag_object");
+    std::vector<TagObjectRecord> out;
+    while (q.step())
+        out.push_back(TagObjectRecord{q.column_text(0), q.column_text(1), static_cast<int>(q.column_int(2)),
+                                      q.column_text(3), q.column_optional_int(4)});
+    return out;
+}
+
 std::vector<StoredFact> Store::state(const SnapshotInfo& snapshot, const FactFilter& filter)
 {
+    // With a source, fact_key's (source, subject, key) index picks the keys
+    // and fact_by_key their intervals; without one, fact_by_start walks every
+    // interval begun by the snapshot.
+    std::string keys = !filter.source ? "fact f JOIN fact_key k ON k.id = f.key_id "
+                       : filter.subject ? "fact_key k CROSS JOIN fact f "
+                                          "ON k.source = ?3 AND k.subject = ?4 AND f.key_id = k.id "
+                                        : "fact_key k CROSS JOIN fact f ON k.source = ?3 AND f.key_id = k.id ";
     sql::Statement q(db_,
-                     "SELECT k.source, k.subject, k.key, f.value, f.event_time, a.id, b.id FROM fact f "
-                     "JOIN host h ON h.id = f.host_id JOIN fact_key k ON k.id = f.key_id "
-                     "JOIN snapshot a ON a.host_id = f.host_id AND a.taken_at = f.valid_from "
-                     "LEFT JOIN snapshot b ON b.host_id = f.host_id AND b.taken_at = f.valid_to "
-                     "WHERE h.name = ?1 AND f.valid_from <= ?2 AND (f.valid_to IS NULL OR f.valid_to > ?2) "
-                     "AND (?3 IS NULL OR k.source = ?3) AND (?4 IS NULL OR k.subject = ?4)");
+                     "SELECT k.source, k.subject, k.key, f.value, f.event_time, a.id, b.id FROM " + keys +
+                         "JOIN snapshot a ON a.host_id = f.host_id AND a.taken_at = f.valid_from "
+                         "LEFT JOIN snapshot b ON b.host_id = f.host_id AND b.taken_at = f.valid_to "
+                         "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.valid_from <= ?2 "
+                         "AND (f.valid_to IS NULL OR f.valid_to > ?2) AND (?3 IS NULL OR k.source = ?3) "
+                         "AND (?4 IS NULL OR k.subject = ?4)");
     q.bind(snapshot.host).bind(snapshot.taken_at);
     if (filter.source)
         q.bind(*filter.source);

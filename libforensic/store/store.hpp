@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,24 +104,38 @@ public:
     // History queries (fact_history.cpp), all through the time indexes.
     // Intervals that begin or end at a snapshot taken in (lo, hi].
     std::vector<IntervalRecord> intervals_changing(const std::string& host, TimeNs lo, TimeNs hi);
+    // Intervals that held at lo and ended by hi, or hold at hi and began
+    // after lo: all a diff of the two states needs.
+    std::vector<IntervalRecord> intervals_differing(const std::string& host, TimeNs lo, TimeNs hi);
     // Intervals whose fact carries an event time in [from, to].
     std::vector<IntervalRecord> intervals_with_event(const std::string& host, TimeNs from, TimeNs to);
-    // The interval of `key_id` that ended at `at` (a fact's previous value).
-    std::optional<IntervalRecord> interval_ending(const std::string& host, long long key_id, TimeNs at);
-    // Every interval of one source's keys whose subject starts with `prefix`.
+    // For each (key, time): the interval of that key that ended then, if any.
+    std::map<std::pair<long long, TimeNs>, IntervalRecord>
+    intervals_ending(const std::string& host, const std::vector<std::pair<long long, TimeNs>>& wanted);
+    // Every interval of one source's keys whose subject starts with `prefix`, oldest first.
     std::vector<IntervalRecord> source_history(const std::string& host, const std::string& source,
                                                const std::string& subject_prefix);
+    // Every interval of the named subjects' keys that start with `key_prefix`, oldest first.
+    std::vector<IntervalRecord> subject_history(const std::string& host, const std::string& source,
+                                                const std::vector<std::string>& subjects,
+                                                const std::string& key_prefix = "");
     // Every interval of the given keys of one source, any subject, oldest first.
     std::vector<IntervalRecord> key_intervals(const std::string& host, const std::string& source,
                                               const std::vector<std::string>& keys);
-    // Subjects of `source` whose `key` ever held `value` (e.g. services of a recipe).
-    std::vector<std::string> subjects_with_value(const std::string& host, const std::string& source,
-                                                 const std::string& key, const std::string& value);
-    // Every interval of one key, oldest first.
-    std::vector<IntervalRecord> key_history(const std::string& host, const std::string& source,
-                                            const std::string& subject, const std::string& key);
+    // The `recipe` facts of a source's subjects (services, apps, runs), of one
+    // recipe or all, oldest first: which subject belongs to which recipe, when.
+    std::vector<IntervalRecord> recipe_mappings(const std::string& host, const std::string& source,
+                                                const std::optional<std::string>& recipe);
+    // Subjects of `source` whose `recipe` fact ever named `recipe`, sorted.
+    std::vector<std::string> subjects_of_recipe(const std::string& host, const std::string& source,
+                                                const std::string& recipe);
+    // Subjects of `source` with a fact in the snapshot's state, sorted bytewise.
+    std::vector<std::string> subjects_at(const SnapshotInfo& snapshot, const std::string& source);
     // Snapshots of a host in time order, with the collectors that succeeded.
     std::vector<SnapshotCoverage> coverage(const std::string& host);
+
+    // Every tag object header kept (table tag_object), for a git::TagMemo.
+    std::vector<TagObjectRecord> tag_objects();
 
     // Stores one snapshot in one transaction; see snapshot_writer.cpp.
     WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});

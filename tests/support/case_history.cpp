@@ -85,7 +85,7 @@ CollectorRun ok(const char* name, std::vector<Fact> facts)
 void write_case_history(store::Store& store, bool only_last)
 {
     auto snapshot = [&](const char* at, std::vector<CollectorRun> runs) {
-        store.write(SnapshotInput{"cc-ci", t(at), t(at) + 30 * ns_per_second, "test", std::move(runs)});
+        store.write(SnapshotInput{"cc-ci", t(at), t(at) + 30 * ns_per_second, "test", std::move(runs), {}});
     };
     if (!only_last) {
         snapshot("2026-06-05T06:00:00Z", {ok("nix", nix_facts(1)), ok("recipes", recipe_facts(false)),
