@@ -8,6 +8,7 @@
 
 #include "libforensic/analyze/attribution.hpp"
 #include "libforensic/analyze/blast_radius.hpp"
+#include "libforensic/analyze/timeline.hpp"
 #include "libforensic/render/attribution_views.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -415,7 +416,7 @@ TEST_CASE("services torn down after their run are judged by their last state; a 
         if (r.recipe == "lasuite") CHECK(r.status == analyze::BlastStatus::affected);
 }
 
-TEST_CASE("attribute and blast-radius cost what they read of the recipe, not the age of the database")
+TEST_CASE("attribute, blast-radius and a recipe's timeline cost what they read of it, not the age of the database")
 {
     // Cost in SQLite virtual machine steps: rows visited, whatever the machine.
     CaseStore c(Case{});
@@ -428,7 +429,14 @@ TEST_CASE("attribute and blast-radius cost what they read of the recipe, not the
     analyze::BlastRadius swept;
     auto attribute_steps = [&] { return steps([&] { attributed = attribute_run(c.db); }); };
     auto blast_steps = [&] { return steps([&] { swept = analyze::blast_radius(c.db, {}); }); };
-    auto attribute_before = attribute_steps(), blast_before = blast_steps();
+    analyze::TimelineOptions whole_range;
+    whole_range.from = t("2026-06-01T00:00:00Z");
+    whole_range.to = t("2026-09-01T00:00:00Z");
+    whole_range.recipe = "discourse";
+    std::size_t events = 0;
+    auto timeline_steps = [&] { return steps([&] { events = analyze::build_timeline(c.db, whole_range).events.size(); }); };
+    auto attribute_before = attribute_steps(), blast_before = blast_steps(), timeline_before = timeline_steps();
+    auto events_before = events;
     auto verdict = attributed.verdict;
     auto discourse_row = swept.rows.at(0);
 
@@ -457,7 +465,8 @@ TEST_CASE("attribute and blast-radius cost what they read of the recipe, not the
         for (const auto& [source, list] : facts) s.collectors.push_back(CollectorRun{source, CollectorStatus::ok, {}, list});
         c.db.write(s);
     }
-    auto attribute_after = attribute_steps(), blast_after = blast_steps();
+    auto attribute_after = attribute_steps(), blast_after = blast_steps(), timeline_after = timeline_steps();
+    CHECK(events == events_before); // nothing of discourse changed after 06-11
     CHECK(attributed.verdict == verdict);
     // The same judgement; its evidence now points at the newest snapshot that saw it.
     CHECK(swept.rows.at(0).recipe == discourse_row.recipe);
@@ -477,4 +486,7 @@ TEST_CASE("attribute and blast-radius cost what they read of the recipe, not the
     CHECK(attribute_after - attribute_before < one_scan / 2);
     // blast-radius judges the 40 new recipes too: their latest run and releases.
     CHECK(blast_after - blast_before < one_scan);
+    // The timeline of one recipe reads that recipe's subjects, not every change on the host.
+    MESSAGE("timeline --recipe: " << timeline_before << " -> " << timeline_after << " steps");
+    CHECK(timeline_after - timeline_before < one_scan / 2);
 }

@@ -10,6 +10,8 @@ db=$work/year-changing.db
 [[ -f $db ]] || { echo "no $db: run jobs/growth.sh first" >&2; exit 2; }
 
 query() { sqlite3 "$db" "$1"; }
+# A database written by an older forensic is migrated on its first open: not timed.
+"$forensic" list --db "$db" >/dev/null
 first=$(query 'SELECT min(id) FROM snapshot') last=$(query 'SELECT max(id) FROM snapshot')
 from=${year_start%%T*} to=$(night_time $((nights - 1)) | cut -dT -f1)
 # The year's last HC1 failure, and its recipe.

@@ -57,7 +57,7 @@ declare -A label=(
     [floor]="floor (\`bench/floor.sh\`)"
     [nightly]="\`forensic snapshot\`, nightly (database holds the previous snapshot)"
     [first]="\`forensic snapshot\`, first (new database)"
-    [collection]="collection alone, no store (\`build/bench/collect_only\`)"
+    [collection]="collection alone, no store and so no tag memo: every tag object read (\`build/bench/collect_only\`)"
     [hand-git]="git CLI part of the hand procedure (\`bench/hand_procedure.sh git\`)"
     [nightly-git]="\`forensic snapshot --only recipes,mirrors\`, nightly"
 )

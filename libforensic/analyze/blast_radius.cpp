@@ -46,11 +46,13 @@ public:
             auto it = std::lower_bound(snapshots.begin(), snapshots.end(), std::make_pair(t, 0LL));
             return it == snapshots.begin() ? snapshots.front() : *std::prev(it);
         };
-        for (auto& i : store.key_intervals(host_, "swarm",
-                                           {"recipe", "update_status.state", "update_status.started_at",
-                                            "update_config.failure_action", "update_config.order",
-                                            "stamp.chaos_version"})) {
-            if (i.subject.starts_with("app/") || i.valid_from > as_of_.taken_at) continue;
+        // Each key's last interval begun by as-of is its last state.
+        for (auto& i : store.latest_intervals(host_, "swarm",
+                                              {"recipe", "update_status.state", "update_status.started_at",
+                                               "update_config.failure_action", "update_config.order",
+                                               "stamp.chaos_version"},
+                                              as_of_.taken_at)) {
+            if (i.subject.starts_with("app/")) continue;
             auto seen = i.valid_to && *i.valid_to <= as_of_.taken_at ? last_before(*i.valid_to)
                                                                      : std::make_pair(as_of_.taken_at, as_of_.id);
             auto& service = services_[i.subject];

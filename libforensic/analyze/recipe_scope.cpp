@@ -11,6 +11,20 @@ RecipeScope::RecipeScope(store::Store& store, const std::string& host, const std
             mapped_.emplace(source, std::move(subject));
 }
 
+std::vector<store::SubjectSelection> RecipeScope::selections() const
+{
+    std::vector<store::SubjectSelection> out{{"nix", std::nullopt}, {"abra", std::nullopt}};
+    for (const char* source : {"recipes", "mirrors", "catalogue"})
+        out.push_back({source, std::vector<std::string>{recipe_}});
+    for (const char* source : {"swarm", "runs"}) {
+        std::vector<std::string> subjects;
+        for (const auto& [mapped_source, subject] : mapped_)
+            if (mapped_source == source) subjects.push_back(subject);
+        out.push_back({source, std::move(subjects)});
+    }
+    return out;
+}
+
 bool RecipeScope::contains(const std::string& source, const std::string& subject) const
 {
     if (recipe_.empty()) return true;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace forensic::analyze {
 
@@ -18,6 +19,8 @@ public:
 
     bool contains(const std::string& source, const std::string& subject) const;
     bool everything() const { return recipe_.empty(); }
+    // What to read for the recipe, source by source (not for everything()).
+    std::vector<store::SubjectSelection> selections() const;
 
 private:
     std::string recipe_;

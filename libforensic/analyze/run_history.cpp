@@ -19,8 +19,11 @@ std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const
 {
     // The newest value of each subject's recipe wins, as in load_runs.
     std::map<std::string, store::IntervalRecord> newest;
-    for (auto& f : store.recipe_mappings(host, "runs", std::nullopt))
-        if (f.subject.starts_with("run/")) newest.insert_or_assign(f.subject, std::move(f));
+    for (auto& f : store.recipe_mappings(host, "runs", std::nullopt)) {
+        if (!f.subject.starts_with("run/")) continue;
+        auto [slot, added] = newest.try_emplace(f.subject, f);
+        if (!added && slot->second.valid_from < f.valid_from) slot->second = std::move(f);
+    }
     std::map<std::string, std::vector<RunRef>> out;
     for (auto& [subject, f] : newest) out[f.value].push_back(RunRef{subject, f.event_time});
     for (auto& [recipe, runs] : out)

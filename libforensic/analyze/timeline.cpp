@@ -51,7 +51,10 @@ private:
     void add_event_time_events(std::vector<TimelineEvent>& events)
     {
         std::map<std::tuple<long long, std::string, TimeNs>, const store::IntervalRecord*> first_seen;
-        auto rows = store_.intervals_with_event(host_, options_.from, options_.to);
+        auto rows = scoped([&](const store::SubjectSelection* part) {
+            return part ? store_.intervals_with_event(host_, options_.from, options_.to, *part)
+                        : store_.intervals_with_event(host_, options_.from, options_.to);
+        });
         for (const auto& row : rows) {
             if (!wanted(row.source, row.subject)) continue;
             auto& slot = first_seen[{row.key_id, row.value, *row.event_time}];
@@ -107,9 +110,26 @@ private:
             hi_ = at;
         }
         if (!lo_) return;
-        changes_ = store_.intervals_changing(host_, *lo_, *hi_);
+        changes_ = scoped([&](const store::SubjectSelection* part) {
+            return part ? store_.intervals_changing(host_, *lo_, *hi_, *part)
+                        : store_.intervals_changing(host_, *lo_, *hi_);
+        });
         for (const auto& row : changes_)
             if (row.valid_to && in_changes(*row.valid_to)) ended_[{row.key_id, *row.valid_to}] = &row;
+    }
+
+    // Everything in one read; for one recipe, what belongs to it, source by source.
+    template <typename Read>
+    std::vector<store::IntervalRecord> scoped(Read read) const
+    {
+        if (scope_.everything()) return read(nullptr);
+        std::vector<store::IntervalRecord> rows;
+        for (const auto& part : scope_.selections()) {
+            if (options_.source && part.source != *options_.source) continue;
+            auto more = read(&part);
+            rows.insert(rows.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+        }
+        return rows;
     }
 
     bool in_changes(TimeNs t) const { return lo_ && t > *lo_ && t <= *hi_; }

@@ -25,10 +25,12 @@ std::vector<IntervalRecord> read_intervals(sql::Statement& q)
     return out;
 }
 
-// The key-first form: fact_key's index picks the keys, fact_by_key their intervals.
+// The key-first form: fact_key's index picks the keys, fact_by_key their
+// intervals. Both are named: SQLite without statistics may otherwise walk a
+// time index (fact_by_event, fact_by_start) inside the loop over keys.
 constexpr const char* key_first_columns =
     "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
-    "FROM fact_key k CROSS JOIN fact f ";
+    "FROM fact_key k CROSS JOIN fact f INDEXED BY fact_by_key ";
 constexpr const char* key_first_join = "AND f.key_id = k.id AND f.host_id = (SELECT id FROM host WHERE name = ?1) ";
 
 // The least string greater than every string that starts with `prefix`
@@ -94,6 +96,37 @@ std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host,
     return read_intervals(q);
 }
 
+namespace {
+
+// Key first over one selection, with a condition on the interval (?3, ?4 its bounds).
+std::vector<IntervalRecord> selected_intervals(sql::Database& db, const std::string& host, TimeNs lo, TimeNs hi,
+                                               const SubjectSelection& selection, const std::string& condition)
+{
+    if (selection.subjects && selection.subjects->empty()) return {};
+    sql::Statement q(db, std::string(key_first_columns) + "WHERE k.source = ?2 " +
+                             (selection.subjects ? "AND k.subject IN (SELECT value FROM json_each(?5)) "
+                                                 : "AND ?5 IS NULL ") +
+                             key_first_join + "AND " + condition);
+    q.bind(host).bind(selection.source).bind(lo).bind(hi);
+    if (selection.subjects) q.bind(json_string_array(*selection.subjects)); else q.bind_null();
+    return read_intervals(q);
+}
+
+} // namespace
+
+std::vector<IntervalRecord> Store::intervals_changing(const std::string& host, TimeNs lo, TimeNs hi,
+                                                      const SubjectSelection& selection)
+{
+    return selected_intervals(db_, host, lo, hi, selection,
+                              "((f.valid_from > ?3 AND f.valid_from <= ?4) OR (f.valid_to > ?3 AND f.valid_to <= ?4))");
+}
+
+std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host, TimeNs from, TimeNs to,
+                                                        const SubjectSelection& selection)
+{
+    return selected_intervals(db_, host, from, to, selection, "f.event_time >= ?3 AND f.event_time <= ?4");
+}
+
 std::map<std::pair<long long, TimeNs>, IntervalRecord>
 Store::intervals_ending(const std::string& host, const std::vector<std::pair<long long, TimeNs>>& wanted)
 {
@@ -145,28 +178,32 @@ std::vector<IntervalRecord> Store::subject_history(const std::string& host, cons
     return read_intervals(q);
 }
 
-std::vector<IntervalRecord> Store::key_intervals(const std::string& host, const std::string& source,
-                                                 const std::vector<std::string>& keys)
-{
-    // The keys go in as one JSON array: one statement, whatever their number.
-    sql::Statement q(db_, std::string(key_first_columns) +
-                              "WHERE k.source = ?2 AND k.key IN (SELECT value FROM json_each(?3)) " + key_first_join +
-                              "ORDER BY f.valid_from, f.id");
-    q.bind(host).bind(source).bind(json_string_array(keys));
-    return read_intervals(q);
-}
-
 std::vector<IntervalRecord> Store::recipe_mappings(const std::string& host, const std::string& source,
                                                    const std::optional<std::string>& recipe)
 {
     // The partial index fact_key_recipe holds exactly these keys; named, as
     // SQLite without statistics prefers the covering (source, subject, key) one.
     sql::Statement q(db_, "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, "
-                          "f.valid_to FROM fact_key k INDEXED BY fact_key_recipe CROSS JOIN fact f "
+                          "f.valid_to FROM fact_key k INDEXED BY fact_key_recipe CROSS JOIN fact f INDEXED BY fact_by_key "
                           "WHERE k.source = ?2 AND k.key = 'recipe' " + std::string(key_first_join) +
-                              "AND (?3 IS NULL OR f.value = ?3) ORDER BY f.valid_from, f.id");
+                              "AND (?3 IS NULL OR f.value = ?3)");
     q.bind(host).bind(source);
     if (recipe) q.bind(*recipe); else q.bind_null();
+    return read_intervals(q);
+}
+
+std::vector<IntervalRecord> Store::latest_intervals(const std::string& host, const std::string& source,
+                                                    const std::vector<std::string>& keys, TimeNs as_of)
+{
+    // Per key, the newest start at or before as_of is one seek in fact_by_key,
+    // and so is the interval that starts there: no key's history is read.
+    sql::Statement q(db_, "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, "
+                          "f.valid_to FROM fact_key k CROSS JOIN fact f "
+                          "WHERE k.source = ?2 AND k.key IN (SELECT value FROM json_each(?3)) "
+                          "AND f.id = (SELECT g.id FROM fact g WHERE g.key_id = k.id "
+                              "AND g.host_id = (SELECT id FROM host WHERE name = ?1) AND g.valid_from <= ?4 "
+                              "ORDER BY g.valid_from DESC LIMIT 1)");
+    q.bind(host).bind(source).bind(json_string_array(keys)).bind(as_of);
     return read_intervals(q);
 }
 
@@ -183,7 +220,7 @@ std::vector<std::string> Store::subjects_at(const SnapshotInfo& snapshot, const 
     // A loose index scan: the next subject of the source, then whether any of
     // its keys held a value at the snapshot (usually its first key does).
     sql::Statement next(db_, "SELECT subject FROM fact_key WHERE source = ?1 AND subject > ?2 ORDER BY subject LIMIT 1");
-    sql::Statement held(db_, "SELECT 1 FROM fact_key k CROSS JOIN fact f WHERE k.source = ?1 AND k.subject = ?2 "
+    sql::Statement held(db_, "SELECT 1 FROM fact_key k CROSS JOIN fact f INDEXED BY fact_by_key WHERE k.source = ?1 AND k.subject = ?2 "
                              "AND f.key_id = k.id AND f.host_id = (SELECT id FROM host WHERE name = ?3) "
                              "AND f.valid_from <= ?4 AND (f.valid_to IS NULL OR f.valid_to > ?4) LIMIT 1");
     std::vector<std::string> out;

@@ -137,9 +137,10 @@ std::vector<StoredFact> Store::state(const SnapshotInfo& snapshot, const FactFil
     // and fact_by_key their intervals; without one, fact_by_start walks every
     // interval begun by the snapshot.
     std::string keys = !filter.source ? "fact f JOIN fact_key k ON k.id = f.key_id "
-                       : filter.subject ? "fact_key k CROSS JOIN fact f "
+                       : filter.subject ? "fact_key k CROSS JOIN fact f INDEXED BY fact_by_key "
                                           "ON k.source = ?3 AND k.subject = ?4 AND f.key_id = k.id "
-                                        : "fact_key k CROSS JOIN fact f ON k.source = ?3 AND f.key_id = k.id ";
+                                        : "fact_key k CROSS JOIN fact f INDEXED BY fact_by_key "
+                                          "ON k.source = ?3 AND f.key_id = k.id ";
     sql::Statement q(db_,
                      "SELECT k.source, k.subject, k.key, f.value, f.event_time, a.id, b.id FROM " + keys +
                          "JOIN snapshot a ON a.host_id = f.host_id AND a.taken_at = f.valid_from "

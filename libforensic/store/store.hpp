@@ -50,6 +50,12 @@ struct FactFilter {
     std::optional<std::string> subject;
 };
 
+// Part of the store to read: one source, and some of its subjects or all.
+struct SubjectSelection {
+    std::string source;
+    std::optional<std::vector<std::string>> subjects; // none: every subject
+};
+
 // One interval with its fact identity, for the analysis commands.
 struct IntervalRecord {
     long long key_id = 0;
@@ -107,6 +113,12 @@ public:
     // Intervals that held at lo and ended by hi, or hold at hi and began
     // after lo: all a diff of the two states needs.
     std::vector<IntervalRecord> intervals_differing(const std::string& host, TimeNs lo, TimeNs hi);
+    // The same two, within one selection of subjects: read key first, so the
+    // cost follows those subjects' history, not the host's.
+    std::vector<IntervalRecord> intervals_changing(const std::string& host, TimeNs lo, TimeNs hi,
+                                                   const SubjectSelection& selection);
+    std::vector<IntervalRecord> intervals_with_event(const std::string& host, TimeNs from, TimeNs to,
+                                                     const SubjectSelection& selection);
     // Intervals whose fact carries an event time in [from, to].
     std::vector<IntervalRecord> intervals_with_event(const std::string& host, TimeNs from, TimeNs to);
     // For each (key, time): the interval of that key that ended then, if any.
@@ -119,13 +131,14 @@ public:
     std::vector<IntervalRecord> subject_history(const std::string& host, const std::string& source,
                                                 const std::vector<std::string>& subjects,
                                                 const std::string& key_prefix = "");
-    // Every interval of the given keys of one source, any subject, oldest first.
-    std::vector<IntervalRecord> key_intervals(const std::string& host, const std::string& source,
-                                              const std::vector<std::string>& keys);
     // The `recipe` facts of a source's subjects (services, apps, runs), of one
-    // recipe or all, oldest first: which subject belongs to which recipe, when.
+    // recipe or all, in no order: which subject belongs to which recipe, when.
     std::vector<IntervalRecord> recipe_mappings(const std::string& host, const std::string& source,
                                                 const std::optional<std::string>& recipe);
+    // Per key of one source (any subject): its interval that began last at or
+    // before `as_of` (and may have ended since), in no order.
+    std::vector<IntervalRecord> latest_intervals(const std::string& host, const std::string& source,
+                                                 const std::vector<std::string>& keys, TimeNs as_of);
     // Subjects of `source` whose `recipe` fact ever named `recipe`, sorted.
     std::vector<std::string> subjects_of_recipe(const std::string& host, const std::string& source,
                                                 const std::string& recipe);
