@@ -55,31 +55,31 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 }
 
 // Indices, ascending, of the facts whose (subject, key) an earlier fact
-// already has. Sorting (hash, index) pairs puts equal names side by side
-// without a node per fact: a snapshot may hold half a million facts.
+// already has. An open-addressing table of fact indices: no node per fact
+// and no sort, as a snapshot may hold half a million facts.
 std::vector<std::size_t> repeated_names(const std::vector<Fact>& facts)
 {
+    constexpr std::size_t empty = static_cast<std::size_t>(-1);
     std::hash<std::string_view> hash;
-    std::vector<std::pair<std::size_t, std::size_t>> names(facts.size());
-    for (std::size_t i = 0; i < facts.size(); ++i)
-        names[i] = {hash(facts[i].subject) * 31 + hash(facts[i].key), i};
-    std::sort(names.begin(), names.end());
+    std::size_t size = 16;
+    while (size < facts.size() * 2) size *= 2;
+    std::vector<std::size_t> slots(size, empty);
     std::vector<std::size_t> repeated;
-    for (std::size_t run = 0, end = 0; run < names.size(); run = end) {
-        for (end = run + 1; end < names.size() && names[end].first == names[run].first;) ++end;
-        for (auto j = run + 1; j < end; ++j) {
-            const auto& later = facts[names[j].second];
-            for (auto k = run; k < j; ++k) {
-                const auto& earlier = facts[names[k].second];
-                if (earlier.subject == later.subject && earlier.key == later.key) {
-                    repeated.push_back(names[j].second);
-                    break;
-                }
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+        const auto& fact = facts[i];
+        for (auto slot = (hash(fact.subject) * 31 + hash(fact.key)) & (size - 1);; slot = (slot + 1) & (size - 1)) {
+            if (slots[slot] == empty) {
+                slots[slot] = i;
+                break;
+            }
+            const auto& earlier = facts[slots[slot]];
+            if (earlier.key == fact.key && earlier.subject == fact.subject) {
+                repeated.push_back(i);
+                break;
             }
         }
     }
-    std::sort(repeated.begin(), repeated.end());
-    return repeated;
+    return repeated; // ascending: i only grows
 }
 
 } // namespace
