@@ -29,9 +29,10 @@ public:
     std::vector<TagObjectRecord> learned() const;
 
 private:
-    std::unordered_map<std::string, TagObject> known_; // by the 20 raw bytes of the id
+    std::unordered_map<git_oid, TagObject, OidHash, OidEqual> known_;
     mutable std::mutex mutex_;
-    std::vector<TagObjectRecord> learned_;
+    // One entry per object: checkouts that share history share tag objects.
+    std::unordered_map<git_oid, TagObject, OidHash, OidEqual> learned_;
 };
 
 } // namespace forensic::git

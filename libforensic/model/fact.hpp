@@ -5,6 +5,7 @@
 
 #include "libforensic/util/time.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,8 +44,9 @@ struct CollectorRun {
 // changes (its id is the hash of its content), so the store keeps these and a
 // later snapshot need not inflate the same object again (git/tag_memo.hpp).
 struct TagObjectRecord {
-    std::string id;      // the object id, 20 raw bytes
-    std::string target;  // the object it tags, 20 raw bytes
+    using ObjectId = std::array<unsigned char, 20>; // raw, as git stores it
+    ObjectId id{};       // the tag object's
+    ObjectId target{};   // the object it tags
     int target_type = 0; // libgit2's git_object_t of the target
     std::string name;    // the name written inside the tag
     std::optional<std::int64_t> tagger_time; // seconds since the epoch; none without a tagger line

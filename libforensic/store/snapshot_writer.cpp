@@ -74,7 +74,10 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
     sql::Statement insert_tag(db_, "INSERT OR IGNORE INTO tag_object (id, target, target_type, name, tagger_time) "
                                    "VALUES (?, ?, ?, ?, ?)");
     for (const auto& tag : input.tag_objects) {
-        insert_tag.bind_blob(tag.id).bind_blob(tag.target).bind(tag.target_type).bind(tag.name);
+        auto bytes = [](const TagObjectRecord::ObjectId& id) {
+            return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
+        };
+        insert_tag.bind_blob(bytes(tag.id)).bind_blob(bytes(tag.target)).bind(tag.target_type).bind(tag.name);
         if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
         insert_tag.run();
     }
