@@ -11,9 +11,10 @@
 namespace forensic::store {
 namespace {
 
-const std::string interval_columns =
-    "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
-    "FROM fact f JOIN fact_key k ON k.id = f.key_id ";
+// The columns read_intervals reads, in its order.
+const std::string interval_select =
+    "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to ";
+const std::string interval_columns = interval_select + "FROM fact f JOIN fact_key k ON k.id = f.key_id ";
 
 std::vector<IntervalRecord> read_intervals(sql::Statement& q)
 {
@@ -28,9 +29,7 @@ std::vector<IntervalRecord> read_intervals(sql::Statement& q)
 // The key-first form: fact_key's index picks the keys, fact_by_key their
 // intervals. Both are named: SQLite without statistics may otherwise walk a
 // time index (fact_by_event, fact_by_start) inside the loop over keys.
-constexpr const char* key_first_columns =
-    "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
-    "FROM fact_key k CROSS JOIN fact f INDEXED BY fact_by_key ";
+const std::string key_first_columns = interval_select + "FROM fact_key k CROSS JOIN fact f INDEXED BY fact_by_key ";
 constexpr const char* key_first_join = "AND f.key_id = k.id AND f.host_id = (SELECT id FROM host WHERE name = ?1) ";
 
 // The least string greater than every string that starts with `prefix`
@@ -89,7 +88,7 @@ std::vector<IntervalRecord> Store::intervals_differing(const std::string& host, 
 
 std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host, TimeNs from, TimeNs to)
 {
-    sql::Statement q(db_, std::string(interval_columns) +
+    sql::Statement q(db_, interval_columns +
                               "WHERE f.host_id = (SELECT id FROM host WHERE name = ?1) "
                               "AND f.event_time >= ?2 AND f.event_time <= ?3");
     q.bind(host).bind(from).bind(to);
@@ -103,7 +102,7 @@ std::vector<IntervalRecord> selected_intervals(sql::Database& db, const std::str
                                                const SubjectSelection& selection, const std::string& condition)
 {
     if (selection.subjects && selection.subjects->empty()) return {};
-    sql::Statement q(db, std::string(key_first_columns) + "WHERE k.source = ?2 " +
+    sql::Statement q(db, key_first_columns + "WHERE k.source = ?2 " +
                              (selection.subjects ? "AND k.subject IN (SELECT value FROM json_each(?5)) "
                                                  : "AND ?5 IS NULL ") +
                              key_first_join + "AND " + condition);
@@ -135,7 +134,7 @@ Store::intervals_ending(const std::string& host, const std::vector<std::pair<lon
     for (const auto& [key_id, at] : wanted) pairs.push_back({key_id, at});
     sql::Statement q(db_, "WITH wanted(key_id, at) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
                           "FROM json_each(?2)) "
-                          "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to "
+                          + interval_select +
                           "FROM wanted w CROSS JOIN fact f ON f.key_id = w.key_id "
                           "AND f.host_id = (SELECT id FROM host WHERE name = ?1) AND f.valid_to = w.at "
                           "JOIN fact_key k ON k.id = f.key_id");
@@ -155,7 +154,7 @@ std::vector<IntervalRecord> Store::source_history(const std::string& host, const
     // key's intervals through fact_by_key: CROSS JOIN keeps that loop order
     // (SQLite would otherwise walk fact_by_start over every fact for the ORDER BY).
     auto upper = prefix_successor(subject_prefix);
-    sql::Statement q(db_, std::string(key_first_columns) +
+    sql::Statement q(db_, key_first_columns +
                               "WHERE k.source = ?2 AND k.subject >= ?3 " +
                               (upper ? "AND k.subject < ?4 " : "AND ?4 IS NULL ") + key_first_join +
                               "ORDER BY f.valid_from, f.id");
@@ -169,7 +168,7 @@ std::vector<IntervalRecord> Store::subject_history(const std::string& host, cons
                                                    const std::string& key_prefix)
 {
     auto upper = prefix_successor(key_prefix);
-    sql::Statement q(db_, std::string(key_first_columns) +
+    sql::Statement q(db_, key_first_columns +
                               "WHERE k.source = ?2 AND k.subject IN (SELECT value FROM json_each(?3)) "
                               "AND k.key >= ?4 " + (upper ? "AND k.key < ?5 " : "AND ?5 IS NULL ") + key_first_join +
                               "ORDER BY f.valid_from, f.id");
@@ -183,9 +182,9 @@ std::vector<IntervalRecord> Store::recipe_mappings(const std::string& host, cons
 {
     // The partial index fact_key_recipe holds exactly these keys; named, as
     // SQLite without statistics prefers the covering (source, subject, key) one.
-    sql::Statement q(db_, "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, "
-                          "f.valid_to FROM fact_key k INDEXED BY fact_key_recipe CROSS JOIN fact f INDEXED BY fact_by_key "
-                          "WHERE k.source = ?2 AND k.key = 'recipe' " + std::string(key_first_join) +
+    sql::Statement q(db_, interval_select +
+                              "FROM fact_key k INDEXED BY fact_key_recipe CROSS JOIN fact f INDEXED BY fact_by_key "
+                              "WHERE k.source = ?2 AND k.key = 'recipe' " + key_first_join +
                               "AND (?3 IS NULL OR f.value = ?3)");
     q.bind(host).bind(source);
     if (recipe) q.bind(*recipe); else q.bind_null();
@@ -197,8 +196,8 @@ std::vector<IntervalRecord> Store::latest_intervals(const std::string& host, con
 {
     // Per key, the newest start at or before as_of is one seek in fact_by_key,
     // and so is the interval that starts there: no key's history is read.
-    sql::Statement q(db_, "SELECT f.key_id, k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, "
-                          "f.valid_to FROM fact_key k CROSS JOIN fact f "
+    sql::Statement q(db_, interval_select +
+                          "FROM fact_key k CROSS JOIN fact f "
                           "WHERE k.source = ?2 AND k.key IN (SELECT value FROM json_each(?3)) "
                           "AND f.id = (SELECT g.id FROM fact g WHERE g.key_id = k.id "
                               "AND g.host_id = (SELECT id FROM host WHERE name = ?1) AND g.valid_from <= ?4 "

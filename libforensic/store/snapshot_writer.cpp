@@ -73,10 +73,10 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
     // Immutable objects: one already kept (by a concurrent snapshot) is the same.
     sql::Statement insert_tag(db_, "INSERT OR IGNORE INTO tag_object (id, target, target_type, name, tagger_time) "
                                    "VALUES (?, ?, ?, ?, ?)");
+    auto bytes = [](const TagObjectRecord::ObjectId& id) {
+        return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
+    };
     for (const auto& tag : input.tag_objects) {
-        auto bytes = [](const TagObjectRecord::ObjectId& id) {
-            return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
-        };
         insert_tag.bind_blob(bytes(tag.id)).bind_blob(bytes(tag.target)).bind(tag.target_type).bind(tag.name);
         if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
         insert_tag.run();
