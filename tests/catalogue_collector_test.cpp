@@ -93,6 +93,51 @@ TEST_CASE("a recipe entry of the wrong shape is an error for that recipe only")
     CHECK_FALSE(facts.contains("good error"));
 }
 
+TEST_CASE("each value of the wrong shape is its recipe's error, and the recipe's other values are still read")
+{
+    RecipeHost host;
+    host.host.file(catalogue_file, R"({"mixed": {"repository": 5, "default_branch": null, "features": {"deep": [[{}]]},
+                                                 "versions": [{"1.0.0+1": {"app": {"image": "x", "tag": ["1"]},
+                                                                           "db": {"image": "pg", "tag": "13"}}},
+                                                              "2.0.0+1",
+                                                              {"3.0.0+1": {"app": {"image": "y", "digest": "sha256:c"}}}]},
+                                       "scalar": 7, "listed": [1, 2]})");
+    auto facts = host.collect("catalogue");
+    CHECK(facts.at("mixed default_branch").value == "");
+    CHECK(facts.at("mixed version:1.0.0+1:db").value == "pg:13");
+    CHECK(facts.at("mixed version:3.0.0+1:app").value == "y@sha256:c");
+    CHECK_FALSE(facts.contains("mixed repository"));
+    CHECK_FALSE(facts.contains("mixed version:1.0.0+1:app"));
+    CHECK(facts.at("mixed error").value ==
+          std::string(catalogue_file) + ": recipe 'mixed'.repository is not a string; " + catalogue_file +
+              ": recipe 'mixed'.versions[0].1.0.0+1.app.tag is not a string; " + catalogue_file +
+              ": recipe 'mixed'.versions[1] is not an object");
+    CHECK(facts.at("scalar error").value == std::string(catalogue_file) + ": recipe 'scalar' is not an object");
+    CHECK(facts.at("listed error").value == std::string(catalogue_file) + ": recipe 'listed' is not an object");
+}
+
+TEST_CASE("a catalogue may list its recipes, each naming itself anywhere in it, with versions as an object")
+{
+    RecipeHost host;
+    host.host.file(catalogue_file, R"([{"versions": {"1.0.0+1": {"app": {"image": "x", "tag": "1"}}}, "name": "late"},
+                                       {"repository": "https://example.org/unnamed.git"},
+                                       "not a recipe",
+                                       {"name": "bad", "versions": {"1.0.0+1": 3}}])");
+    auto facts = host.collect("catalogue");
+    CHECK(facts.at("late version:1.0.0+1:app").value == "x:1");
+    CHECK(facts.at("bad error").value ==
+          std::string(catalogue_file) + ": recipe 'bad'.versions.1.0.0+1 is not an object of services");
+    for (const auto& [name, fact] : facts) CHECK(fact.value != "https://example.org/unnamed.git");
+}
+
+TEST_CASE("a catalogue that is neither an object nor a list of recipes fails the collector, naming what it is")
+{
+    RecipeHost host;
+    host.host.file(catalogue_file, "\"recipes\"\n");
+    CHECK_THROWS_WITH_AS(host.collect("catalogue"),
+                         doctest::Contains("recipes.json: expected an object of recipes, found string"), CollectorError);
+}
+
 TEST_CASE("without a catalogue the collector fails, naming the file")
 {
     RecipeHost host;

@@ -10,6 +10,8 @@
 #include "libforensic/util/sha256.hpp"
 #include "libforensic/util/store_path.hpp"
 #include "libforensic/util/time.hpp"
+
+#include <functional>
 #include "libforensic/util/utf8.hpp"
 
 #include <doctest/doctest.h>
@@ -219,6 +221,42 @@ TEST_CASE("malformed JSON is reported by line and column, without quoting the te
     CHECK(json_value_text(nlohmann::json("text")) == "text");
     CHECK(json_value_text(nlohmann::json(0.2)) == "0.2");
     CHECK(json_value_text(nlohmann::json(true)) == "true");
+}
+
+TEST_CASE("the event parser reports each malformed text exactly as the document parser does")
+{
+    // The document parser is the oracle: a large file read as events must
+    // fail with the same file, line, column and byte.
+    struct Ignore final : nlohmann::json_sax<nlohmann::json> {
+        bool null() override { return true; }
+        bool boolean(bool) override { return true; }
+        bool number_integer(number_integer_t) override { return true; }
+        bool number_unsigned(number_unsigned_t) override { return true; }
+        bool number_float(number_float_t, const string_t&) override { return true; }
+        bool string(string_t&) override { return true; }
+        bool binary(binary_t&) override { return true; }
+        bool start_object(std::size_t) override { return true; }
+        bool key(string_t&) override { return true; }
+        bool end_object() override { return true; }
+        bool start_array(std::size_t) override { return true; }
+        bool end_array() override { return true; }
+        bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+    };
+    auto message = [](const std::function<void()>& parse) {
+        try {
+            parse();
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(parsed)");
+    };
+    for (std::string text : std::vector<std::string>{"{\"a\": 1,\n \"pw\": hunter2}", "", "{\"started\": 1e400}", "[\"\xff\",\n \xfe]",
+                             "[\"\xff\", ,]", "{\"a\":\n" + std::string(100000, '['), "[1, 2] 3", "{\"x\": [1, 2]}"}) {
+        CAPTURE(text);
+        Ignore events;
+        auto expected = message([&] { parse_json_text(text, "f.json"); });
+        CHECK(message([&] { parse_json_events(text, "f.json", events); }) == expected);
+    }
 }
 
 TEST_CASE("facts are made valid UTF-8, and a name reported twice keeps its first value and an error")

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -54,5 +55,18 @@ void print_json(const nlohmann::ordered_json& doc);
 
 // Writes `text` to FILE atomically (-o FILE), or to stdout when none or "-".
 void write_output(const std::optional<std::string>& file, const std::string& text);
+
+// Keeps `object` alive until the process exits, never destroyed: for a large
+// result a command is done with just before it returns (a snapshot's half a
+// million facts take ~60 ms to free one string at a time, ~10 % of a nightly
+// snapshot). The exit gives the memory back at once. Like LLVM's
+// BuryPointer, the pointer is kept in static storage, so leak checkers see it
+// reachable.
+template <typename T>
+void keep_until_exit(std::unique_ptr<T> object)
+{
+    static std::vector<void*>* kept = new std::vector<void*>; // never destroyed either
+    kept->push_back(object.release());
+}
 
 } // namespace forensic::cli

@@ -59,8 +59,9 @@ int run_snapshot(const Args& args)
     store::Store db(db_path(vm), store::Store::Access::write, timeout);
     git::TagMemo tag_memo(collect::is_selected(selection, "recipes") ? db.tag_objects() : std::vector<TagObjectRecord>{});
     opts.tag_memo = &tag_memo;
-    auto input = collect::collect_snapshot(opts, selection, host, at);
-    auto summary = db.write(input);
+    auto input = std::make_unique<SnapshotInput>(collect::collect_snapshot(opts, selection, host, at));
+    auto summary = db.write(*input);
+    keep_until_exit(std::move(input));
 
     if (vm["json"].as<bool>())
         print_json(render::write_summary_json(summary));

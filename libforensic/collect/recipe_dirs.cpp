@@ -69,8 +69,12 @@ std::vector<Fact> facts_per_recipe(const std::vector<RecipeDir>& recipes,
     for (const auto& recipe : per_recipe) total += recipe.size();
     std::vector<Fact> facts;
     facts.reserve(total);
-    for (auto& recipe : per_recipe)
+    // Each recipe's array is freed once moved: holding them all to the end
+    // would double the peak (30 MB at 200 recipes of 300 tags).
+    for (auto& recipe : per_recipe) {
         facts.insert(facts.end(), std::make_move_iterator(recipe.begin()), std::make_move_iterator(recipe.end()));
+        std::vector<Fact>().swap(recipe);
+    }
     return facts;
 }
 

@@ -77,33 +77,96 @@ std::size_t original_end(std::size_t end, const std::vector<std::size_t>& escape
     return end - 4 * escaped.size();
 }
 
+// The text nlohmann is given: as it is, or, when not UTF-8, with each stray
+// byte written \xNN (its place in `escaped`), so a hostile label or a corrupt
+// file loses that byte's meaning and not the whole file (as everywhere in the
+// store); outside strings it is still a syntax error.
+struct ParsedText {
+    std::string_view text;
+    std::string valid;
+    std::vector<std::size_t> escaped;
+};
+
+void prepare(std::string_view text, const std::string& origin, ParsedText& out)
+{
+    if (auto at = too_deep_at(text))
+        throw InputError(origin + ": nested deeper than " + std::to_string(max_depth) + " levels at " +
+                         position(text, *at + 1));
+    out.text = text;
+    if (!is_valid_utf8(text)) {
+        out.valid = to_valid_utf8(text, "\\\\", &out.escaped);
+        out.text = out.valid;
+    }
+}
+
+[[noreturn]] void throw_malformed(std::string_view text, const std::string& origin, const ParsedText& parsed,
+                                  std::size_t byte)
+{
+    throw InputError(origin + ": malformed JSON at " +
+                     position(text, original_end(std::min<std::size_t>(byte, parsed.text.size() + 1), parsed.escaped)));
+}
+
+[[noreturn]] void throw_too_large(const std::string& origin)
+{
+    // nlohmann says neither where nor, without quoting it, which number.
+    throw InputError(origin + ": malformed JSON: a number too large to read");
+}
+
+// Passes every event on, and keeps where and why the parse failed.
+class FailureRecorder final : public nlohmann::json_sax<nlohmann::json> {
+public:
+    explicit FailureRecorder(nlohmann::json_sax<nlohmann::json>& inner) : inner_(inner) {}
+
+    bool null() override { return inner_.null(); }
+    bool boolean(bool value) override { return inner_.boolean(value); }
+    bool number_integer(number_integer_t value) override { return inner_.number_integer(value); }
+    bool number_unsigned(number_unsigned_t value) override { return inner_.number_unsigned(value); }
+    bool number_float(number_float_t value, const string_t& text) override { return inner_.number_float(value, text); }
+    bool string(string_t& value) override { return inner_.string(value); }
+    bool binary(binary_t& value) override { return inner_.binary(value); }
+    bool start_object(std::size_t size) override { return inner_.start_object(size); }
+    bool key(string_t& value) override { return inner_.key(value); }
+    bool end_object() override { return inner_.end_object(); }
+    bool start_array(std::size_t size) override { return inner_.start_array(size); }
+    bool end_array() override { return inner_.end_array(); }
+    bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) override
+    {
+        byte_ = byte;
+        too_large_ = dynamic_cast<const nlohmann::json::out_of_range*>(&e) != nullptr;
+        return false;
+    }
+
+    std::size_t byte_ = 0; // where it failed, as nlohmann counts
+    bool too_large_ = false;
+
+private:
+    nlohmann::json_sax<nlohmann::json>& inner_;
+};
+
 } // namespace
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin,
                                const nlohmann::json::parser_callback_t& callback)
 {
-    if (auto at = too_deep_at(text))
-        throw InputError(origin + ": nested deeper than " + std::to_string(max_depth) + " levels at " +
-                         position(text, *at + 1));
-    // Bytes that are not UTF-8 (a hostile label, a corrupt file) become \xNN
-    // in the strings that hold them, as everywhere in the store, rather than
-    // losing the whole file; outside strings they are still a syntax error.
-    std::vector<std::size_t> escaped;
-    std::string valid;
-    std::string_view parsed = text;
-    if (!is_valid_utf8(text)) {
-        valid = to_valid_utf8(text, "\\\\", &escaped);
-        parsed = valid;
-    }
+    ParsedText parsed;
+    prepare(text, origin, parsed);
     try {
-        return nlohmann::json::parse(parsed.begin(), parsed.end(), callback);
+        return nlohmann::json::parse(parsed.text.begin(), parsed.text.end(), callback);
     } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(origin + ": malformed JSON at " +
-                         position(text, original_end(std::min<std::size_t>(e.byte, parsed.size() + 1), escaped)));
+        throw_malformed(text, origin, parsed, e.byte);
     } catch (const nlohmann::json::out_of_range&) {
-        // nlohmann says neither where nor, without quoting it, which number.
-        throw InputError(origin + ": malformed JSON: a number too large to read");
+        throw_too_large(origin);
     }
+}
+
+void parse_json_events(std::string_view text, const std::string& origin, nlohmann::json_sax<nlohmann::json>& sax)
+{
+    ParsedText parsed;
+    prepare(text, origin, parsed);
+    FailureRecorder recorder(sax);
+    if (nlohmann::json::sax_parse(parsed.text.begin(), parsed.text.end(), &recorder)) return;
+    if (recorder.too_large_) throw_too_large(origin);
+    throw_malformed(text, origin, parsed, recorder.byte_);
 }
 
 std::string json_value_text(const nlohmann::json& value)

@@ -19,6 +19,11 @@ std::string read_text_file(const std::filesystem::path& real_path, const std::st
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin,
                                const nlohmann::json::parser_callback_t& callback = nullptr);
 
+// Parses `text` into `sax`, nlohmann's event interface, for a large file read
+// without building its document. Same checks and errors as parse_json_text;
+// the handler stops the parse by throwing, never by returning false.
+void parse_json_events(std::string_view text, const std::string& origin, nlohmann::json_sax<nlohmann::json>& sax);
+
 // A JSON value as fact text: a string as it is, anything else as JSON.
 std::string json_value_text(const nlohmann::json& value);
 
