@@ -162,12 +162,26 @@ CREATE TABLE tag_object (
 )sql";
 }
 
+// Version 5: the time indexes carry the interval's other bound, so a diff or
+// a timeline filters the intervals beginning or ending in its range inside
+// the index and reads only the rows it keeps (a year's diff read 1.4 M rows to
+// keep a tenth of them).
+std::string covering_time_indexes_v5()
+{
+    return R"sql(
+DROP INDEX fact_by_start;
+CREATE INDEX fact_by_start ON fact(host_id, valid_from, valid_to);
+DROP INDEX fact_by_end;
+CREATE INDEX fact_by_end ON fact(host_id, valid_to, valid_from);
+)sql";
+}
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
     static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3(),
-                                                    recipe_index_and_tag_objects_v4()};
+                                                    recipe_index_and_tag_objects_v4(), covering_time_indexes_v5()};
     return all;
 }
 
