@@ -173,9 +173,17 @@ TEST_CASE("a fact reported twice in one snapshot is refused and nothing is store
 {
     TempDir dir;
     store::Store db(dir / "f.db", store::Store::Access::write);
-    CHECK_THROWS_AS(db.write(snap(june1, {ok("nix", {{"a", "b", "1", {}}, {"a", "b", "2", {}}})})), StoreError);
+    // A new subject (staged and inserted at once), then a known one (fact by fact).
+    CHECK_THROWS_WITH_AS(db.write(snap(june1, {ok("nix", {{"a", "b", "1", {}}, {"a", "c", "1", {}}, {"a", "b", "2", {}}})})),
+                         doctest::Contains("reported a b twice in one snapshot"), StoreError);
     CHECK(count_rows(db, "snapshot") == 0);
     CHECK(count_rows(db, "fact") == 0);
+    CHECK(count_rows(db, "fact_key") == 0);
+    db.write(snap(june1, {ok("nix", {{"a", "b", "1", {}}})}));
+    CHECK_THROWS_WITH_AS(db.write(snap(june1 + day, {ok("nix", {{"a", "b", "1", {}}, {"a", "b", "2", {}}})})),
+                         doctest::Contains("reported a b twice in one snapshot"), StoreError);
+    CHECK(count_rows(db, "snapshot") == 1);
+    CHECK(count_rows(db, "fact") == 1);
 }
 
 // The oracle for splicing: the state a sequence of snapshots means, computed
