@@ -106,7 +106,8 @@ private:
 
     void stage_subject(const std::vector<const Fact*>& facts, CollectorRunInfo& info)
     {
-        new_subjects_.emplace_back(facts.front()->subject, &facts); // the facts outlive write()
+        // write()'s lists of facts live until it calls insert_staged.
+        new_subjects_.emplace_back(facts.front()->subject, &facts);
         info.opened += static_cast<long long>(facts.size());
     }
 
