@@ -105,6 +105,25 @@ private:
 
     void error(const std::string& what) { recipe_.errors.push_back(where() + " " + what); }
 
+    // A scalar or a list where `frame` holds objects: a recipe (in an object
+    // of recipes; a list of them skips what is not one), a version entry,
+    // its services, a service.
+    void not_an_object(const Frame& frame)
+    {
+        switch (frame.role) {
+        case Role::top:
+            if (!frame.is_array) {
+                RecipeParts whole{{}, {}, {" is not an object"}};
+                named[frame.key] = facts_of(root_, frame.key, whole, host_path_);
+            }
+            break;
+        case Role::versions:
+        case Role::services: error("is not an object"); break;
+        case Role::entry: error("is not an object of services"); break;
+        default: break;
+        }
+    }
+
     bool scalar(Scalar kind, string_t* text)
     {
         if (stack_.empty()) {
@@ -115,12 +134,9 @@ private:
         auto& frame = current();
         switch (frame.role) {
         case Role::top:
-            if (!frame.is_array) { // a recipe that is not an object is its error
-                recipe_ = {};
-                recipe_.errors.push_back(" is not an object");
-                named[frame.key] = facts_of(root_, frame.key, recipe_, host_path_);
-            }
-            break;
+        case Role::versions:
+        case Role::entry:
+        case Role::services: not_an_object(frame); break;
         case Role::recipe:
             if (frame.key == "repository" || frame.key == "default_branch") {
                 if (kind == Scalar::string)
@@ -135,9 +151,6 @@ private:
                 error("is not an object");
             }
             break;
-        case Role::versions: error("is not an object"); break;
-        case Role::entry: error("is not an object of services"); break;
-        case Role::services: error("is not an object"); break;
         case Role::service:
             if (auto* part = image_part(frame.key)) {
                 if (kind == Scalar::string)
@@ -164,13 +177,11 @@ private:
         auto role = Role::skipped;
         switch (frame.role) {
         case Role::top:
-            if (!is_array) {
+            if (is_array) {
+                not_an_object(frame);
+            } else {
                 role = Role::recipe;
                 recipe_ = {};
-            } else if (!frame.is_array) {
-                recipe_ = {};
-                recipe_.errors.push_back(" is not an object");
-                named[frame.key] = facts_of(root_, frame.key, recipe_, host_path_);
             }
             break;
         case Role::recipe:
@@ -180,14 +191,14 @@ private:
                 error("is not a string");
             break;
         case Role::versions:
-            if (is_array) error("is not an object"); else role = Role::entry;
+            if (is_array) not_an_object(frame); else role = Role::entry;
             break;
         case Role::entry:
-            if (is_array) error("is not an object of services"); else role = Role::services;
+            if (is_array) not_an_object(frame); else role = Role::services;
             break;
         case Role::services:
             if (is_array) {
-                error("is not an object");
+                not_an_object(frame);
             } else {
                 role = Role::service;
                 service_ = {};
