@@ -7,11 +7,17 @@
 #include "libforensic/util/host_root.hpp"
 #include "libforensic/util/json_text.hpp"
 #include "libforensic/util/natural_order.hpp"
+#include "libforensic/util/parallel_map.hpp"
 #include "libforensic/util/sha256.hpp"
 #include "libforensic/util/store_path.hpp"
 #include "libforensic/util/time.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <functional>
+#include <map>
+#include <random>
+#include <set>
 #include "libforensic/util/utf8.hpp"
 
 #include <doctest/doctest.h>
@@ -256,6 +262,60 @@ TEST_CASE("the event parser reports each malformed text exactly as the document 
         Ignore events;
         auto expected = message([&] { parse_json_text(text, "f.json"); });
         CHECK(message([&] { parse_json_events(text, "f.json", events); }) == expected);
+    }
+}
+
+TEST_CASE("parallel_ranges covers every index exactly once, in contiguous ranges")
+{
+    for (std::size_t count : {0ul, 1ul, 4095ul, 4096ul, 3 * 4096ul + 7}) {
+        CAPTURE(count);
+        std::vector<std::atomic<int>> calls(count);
+        std::atomic<std::size_t> ranges{0};
+        parallel_ranges(count, [&](std::size_t first, std::size_t last) {
+            CHECK(first <= last);
+            ++ranges;
+            for (auto i = first; i < last; ++i) ++calls[i];
+        }, 4096, 4);
+        CHECK(ranges == std::clamp<std::size_t>(count / 4096, 1, 4));
+        CHECK(std::all_of(calls.begin(), calls.end(), [](const auto& c) { return c == 1; }));
+    }
+}
+
+TEST_CASE("a name repeated anywhere in a collector's facts is found, also when its subject comes back later")
+{
+    // Subjects in runs that recur, keys that repeat within and across runs;
+    // the oracle is a set of every (subject, key) seen.
+    std::mt19937 random(20261127);
+    std::vector<Fact> facts;
+    for (int run = 0; run < 60; ++run) {
+        auto subject = "s" + std::to_string(random() % 7);
+        for (auto n = random() % 400; n > 0; --n)
+            facts.push_back({subject, "k" + std::to_string(random() % 3000), std::to_string(facts.size()), {}});
+    }
+    std::set<std::pair<std::string, std::string>> seen;
+    std::vector<Fact> kept;
+    std::map<std::string, std::set<std::string>> repeated;
+    for (const auto& f : facts) {
+        if (seen.emplace(f.subject, f.key).second)
+            kept.push_back(f);
+        else
+            repeated[f.subject].insert(f.key);
+    }
+    REQUIRE(facts.size() > 3 * 4096); // sanitised on more than one worker
+    REQUIRE(!repeated.empty());
+
+    collect::sanitise_facts(facts);
+    REQUIRE(facts.size() == kept.size() + repeated.size());
+    CHECK(std::equal(kept.begin(), kept.end(), facts.begin()));
+    for (const auto& [subject, keys] : repeated) {
+        auto error = std::find_if(facts.begin() + static_cast<long>(kept.size()), facts.end(),
+                                  [&](const Fact& f) { return f.subject == subject && f.key == error_key; });
+        REQUIRE(error != facts.end());
+        for (const auto& key : keys) {
+            CAPTURE(key);
+            CHECK((error->value.find(" " + key + ",") != std::string::npos ||
+                   error->value.find(" " + key + " (") != std::string::npos));
+        }
     }
 }
 

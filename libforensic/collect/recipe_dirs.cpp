@@ -52,12 +52,18 @@ std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string&
     return dirs;
 }
 
-git::Repository open_host_checkout(const std::string& host_path, const std::filesystem::path& real_path)
+std::filesystem::path checkout_git_dir(const std::string& host_path, const std::filesystem::path& real_path)
 {
     auto dotgit = stat_path(real_path / ".git");
     if (!dotgit) throw GitError(host_path + " is not a git checkout: it has no .git");
     if (!dotgit->is_directory)
         throw GitError(host_path + "/.git is not a directory (a gitfile or link); not followed");
+    return real_path / ".git";
+}
+
+git::Repository open_host_checkout(const std::string& host_path, const std::filesystem::path& real_path)
+{
+    checkout_git_dir(host_path, real_path);
     return git::open_checkout(real_path);
 }
 

@@ -26,9 +26,12 @@ struct RecipeDir {
 // recipes. Throws CollectorError when the recipes directory is missing.
 std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string& abra_dir);
 
-// Opens the checkout at `host_path` (`real_path` on this machine) read-only.
-// Its .git must be a directory: a gitfile or link would be followed on this
-// machine, not under --root.
+// The .git directory of the checkout at `host_path` (`real_path` on this
+// machine). It must be a directory: a gitfile or link would be followed on
+// this machine, not under --root.
+std::filesystem::path checkout_git_dir(const std::string& host_path, const std::filesystem::path& real_path);
+
+// Opens the checkout at `host_path` read-only; its .git as checkout_git_dir.
 git::Repository open_host_checkout(const std::string& host_path, const std::filesystem::path& real_path);
 
 // Runs `facts_of` for every recipe on the worker pool (each repository is

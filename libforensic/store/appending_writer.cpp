@@ -14,6 +14,7 @@
 #include "libforensic/store/collector_writers.hpp"
 #include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/parallel_map.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -37,6 +38,35 @@ struct OpenInterval {
     std::optional<TimeNs> event_time;
 };
 
+// One subject's facts, their digest and how many are errors.
+struct SubjectFactsDigest {
+    std::string_view subject;
+    std::vector<const Fact*> facts;
+    Digest digest;
+    long long errors = 0;
+};
+
+// The facts by subject, in order of first appearance, each subject digested.
+// Digesting is most of an unchanged night's write: it runs on every core.
+std::vector<SubjectFactsDigest> digest_by_subject(const std::vector<Fact>& facts)
+{
+    std::vector<SubjectFactsDigest> by_subject;
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (const auto& fact : facts) {
+        auto [at, added] = index.try_emplace(fact.subject, by_subject.size());
+        if (added) by_subject.push_back({fact.subject, {}, {}, 0});
+        by_subject[at->second].facts.push_back(&fact);
+    }
+    parallel_ranges(by_subject.size(), [&](std::size_t first, std::size_t last) {
+        for (auto i = first; i < last; ++i)
+            for (const auto* f : by_subject[i].facts) {
+                by_subject[i].digest.add_fact(f->key, f->value, f->event_time);
+                if (f->key == error_key) ++by_subject[i].errors;
+            }
+    }, 16);
+    return by_subject;
+}
+
 class AppendingWriter {
 public:
     AppendingWriter(sql::Database& db, long long host_id, TimeNs taken_at, const std::string& source)
@@ -53,20 +83,12 @@ public:
     CollectorRunInfo write(const CollectorRun& run)
     {
         CollectorRunInfo info{run.name, run.status, run.error, 0, 0, 0, 0};
-        std::unordered_map<std::string_view, std::vector<const Fact*>> by_subject;
-        for (const auto& fact : run.facts) by_subject[fact.subject].push_back(&fact);
+        auto by_subject = digest_by_subject(run.facts);
         auto digests = load_subject_digests(db_, host_id_, source_);
 
-        for (const auto& [subject, facts] : by_subject) {
-            Digest digest;
-            bool in_error = false;
-            for (const auto* f : facts) {
-                digest.add_fact(f->key, f->value, f->event_time);
-                if (f->key == error_key) {
-                    in_error = true;
-                    ++info.errors;
-                }
-            }
+        for (const auto& [subject, facts, digest, errors] : by_subject) {
+            bool in_error = errors > 0;
+            info.errors += errors;
             std::string name(subject);
             auto stored = digests.find(name);
             if (!in_error && stored != digests.end() && stored->second == digest) {

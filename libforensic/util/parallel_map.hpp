@@ -7,6 +7,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace forensic {
@@ -46,6 +47,21 @@ auto parallel_map(const std::vector<T>& items, F fn, unsigned workers = default_
     }
     if (failure) std::rethrow_exception(failure);
     return results;
+}
+
+// Calls fn(first, last) on contiguous ranges that cover [0, count), one per
+// worker; below `per_worker` items a range, fewer workers (threads cost more
+// than a short loop).
+template <typename F>
+void parallel_ranges(std::size_t count, F fn, std::size_t per_worker = 4096, unsigned workers = default_workers())
+{
+    auto parts = std::clamp<std::size_t>(count / per_worker, 1, workers);
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    for (std::size_t i = 0; i < parts; ++i) ranges.emplace_back(count * i / parts, count * (i + 1) / parts);
+    parallel_map(ranges, [&](const std::pair<std::size_t, std::size_t>& range) {
+        fn(range.first, range.second);
+        return 0;
+    });
 }
 
 } // namespace forensic
