@@ -257,7 +257,9 @@ TEST_CASE("the event parser reports each malformed text exactly as the document 
         return std::string("(parsed)");
     };
     for (std::string text : std::vector<std::string>{"{\"a\": 1,\n \"pw\": hunter2}", "", "{\"started\": 1e400}", "[\"\xff\",\n \xfe]",
-                             "[\"\xff\", ,]", "{\"a\":\n" + std::string(100000, '['), "[1, 2] 3", "{\"x\": [1, 2]}"}) {
+                             "[\"\xff\", ,]", "{\"a\":\n" + std::string(100000, '['), "[1, 2] 3", "{\"x\": [1, 2]}",
+                             "[1,,\n" + std::string(600, '['), std::string(512, '[') + std::string(512, ']'),
+                             std::string(513, '[') + std::string(513, ']')}) {
         CAPTURE(text);
         Ignore events;
         auto expected = message([&] { parse_json_text(text, "f.json"); });
