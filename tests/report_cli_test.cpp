@@ -2,6 +2,7 @@
 // formats and files; and the HTML report loaded in headless Chromium as a
 // person would open it.
 #include "support/case_history.hpp"
+#include "support/golden.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -101,6 +102,14 @@ TEST_CASE("timeline prints text by default and writes every format to a file")
                         md.string()})
               .exit_code == 0);
     CHECK(slurp(md).starts_with("**Timeline of cc-ci**"));
+    // The command writes a window of snapshots at a time: the same bytes as
+    // the whole timeline rendered at once (the golden files).
+    forensic::test::check_golden("timeline.txt", text.out);
+    forensic::test::check_golden("timeline.json", json.out);
+    forensic::test::check_golden("timeline.md", slurp(md));
+    auto none = forensic_run({"timeline", "--db", db, "--from", "2027-01-01", "--to", "2027-01-02", "--json"});
+    CHECK(none.exit_code == 0);
+    CHECK(none.out == "{\n  \"from\": \"2027-01-01T00:00:00Z\",\n  \"to\": \"2027-01-02T23:59:59.999999999Z\",\n  \"events\": []\n}\n");
     auto bad = forensic_run({"timeline", "--db", db, "--from", "2026-06-05", "--to", "2026-06-11", "--format", "pdf"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--format must be") != std::string::npos);

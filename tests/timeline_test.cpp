@@ -161,6 +161,69 @@ TEST_CASE("--recipe keeps the recipe's own facts and the host-wide ones, --sourc
     for (const auto& e : t.events) CHECK(e.subject == svc);
 }
 
+TEST_CASE("the timeline visited a window at a time is the whole timeline, event for event and in order")
+{
+    for (bool only_last : {false, true}) {
+        CaseStore c(only_last);
+        std::vector<analyze::TimelineOptions> cases = {range("2026-06-05", "2026-06-11"), range("2026-06-01", "2026-06-30"),
+                                                       range("2026-06-10T05:00:00Z", "2026-06-10T06:30:00Z"),
+                                                       range("2026-06-09", "2026-06-09"), range("2026-07-01", "2026-07-02")};
+        auto recipe = range("2026-06-05", "2026-06-11");
+        recipe.recipe = "discourse";
+        cases.push_back(recipe);
+        recipe.source = "swarm";
+        cases.push_back(recipe);
+        for (const auto& options : cases) {
+            auto whole = analyze::build_timeline(c.db, options);
+            for (std::size_t per_window : {1, 2, 7}) {
+                CAPTURE(only_last);
+                CAPTURE(format_rfc3339(options.from));
+                CAPTURE(options.recipe);
+                CAPTURE(per_window);
+                analyze::Timeline visited{{}, options.from, options.to, {}};
+                std::size_t windows = 0;
+                visited.host = analyze::visit_timeline(c.db, options, [&](const std::vector<analyze::TimelineEvent>& events) {
+                    ++windows;
+                    visited.events.insert(visited.events.end(), events.begin(), events.end());
+                }, per_window);
+                CHECK(visited.host == whole.host);
+                CHECK(lines(visited) == lines(whole));
+                for (std::size_t i = 0; i < std::min(visited.events.size(), whole.events.size()); ++i)
+                    CHECK(visited.events[i].evidence_snapshot == whole.events[i].evidence_snapshot);
+                // One recipe's timeline is read whole: its keys' histories, once.
+                if (!options.recipe.empty()) CHECK(windows <= 1);
+                else if (!only_last && per_window == 1 && whole.events.size() > 10) CHECK(windows > 1);
+            }
+        }
+    }
+}
+
+TEST_CASE("the timeline written in batches is the whole timeline's text, Markdown and JSON, byte for byte")
+{
+    CaseStore c;
+    for (const auto& options : {range("2026-06-05", "2026-06-11"), range("2026-07-01", "2026-07-02")}) {
+        auto t = analyze::build_timeline(c.db, options);
+        // Batches cut where the sort time changes, as visit_timeline cuts them.
+        std::vector<std::vector<analyze::TimelineEvent>> batches(1);
+        for (std::size_t i = 0; i < t.events.size(); ++i) {
+            if (i > 0 && t.events[i].sort_time() != t.events[i - 1].sort_time() && i % 3 == 0) batches.emplace_back();
+            batches.back().push_back(t.events[i]);
+        }
+        if (!t.events.empty()) CHECK(batches.size() > 2);
+        auto written = [&](render::TimelineFormat format) {
+            std::string out;
+            render::TimelineWriter writer(format, t.from, t.to, [&](std::string_view text) { out += text; });
+            for (const auto& batch : batches) writer.add(batch);
+            writer.finish(t.host);
+            return out;
+        };
+        CHECK(written(render::TimelineFormat::text) == render::timeline_text(t));
+        CHECK(written(render::TimelineFormat::markdown) == render::timeline_markdown(t));
+        CHECK(written(render::TimelineFormat::json) ==
+              render::timeline_json(t).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    }
+}
+
 TEST_CASE("diff compares by key: one row per changed value, with before and after")
 {
     CaseStore c;

@@ -3,6 +3,7 @@
 #include "support/process.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/util/atomic_file.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_root.hpp"
 #include "libforensic/util/json_text.hpp"
@@ -15,12 +16,14 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
 #include "libforensic/util/utf8.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -167,6 +170,32 @@ TEST_CASE("sha256 agrees with sha256sum")
         auto oracle = forensic::test::run_checked({"sha256sum", file.string()}).substr(0, 64);
         CHECK(sha256_file(file) == oracle);
     }
+}
+
+TEST_CASE("a file written a piece at a time replaces the old one only when committed")
+{
+    forensic::test::TempDir dir;
+    auto file = dir / "report.txt";
+    auto contents = [&] {
+        std::ifstream in(file);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    auto entries = [&] { return std::distance(std::filesystem::directory_iterator(dir.path()), {}); };
+    write_file_atomically(file, "old\n");
+    {
+        AtomicFile out(file);
+        out.write("new ");
+        CHECK(contents() == "old\n"); // readers see the old file meanwhile
+    } // given up: no trace
+    CHECK(contents() == "old\n");
+    CHECK(entries() == 1);
+    AtomicFile out(file);
+    out.write("new ");
+    out.write("report\n");
+    out.commit();
+    CHECK(contents() == "new report\n");
+    CHECK(entries() == 1);
+    CHECK_THROWS_AS(AtomicFile(dir / "missing" / "x.txt"), InputError);
 }
 
 TEST_CASE("invalid UTF-8 is escaped and valid text is untouched")

@@ -79,10 +79,28 @@ namespace forensic::cli {
 
 void write_output(const std::optional<std::string>& file, const std::string& text)
 {
-    if (file && *file != "-")
-        write_file_atomically(*file, text);
+    Output out(file);
+    out.write(text);
+    out.commit();
+}
+
+Output::Output(const std::optional<std::string>& file)
+{
+    if (file && *file != "-") file_ = std::make_unique<AtomicFile>(*file);
+}
+
+void Output::write(std::string_view text)
+{
+    if (file_)
+        file_->write(text);
     else
         std::cout << text;
+}
+
+void Output::commit()
+{
+    if (file_) file_->commit();
+    else std::cout.flush();
 }
 
 } // namespace forensic::cli

@@ -1,6 +1,8 @@
 // What every subcommand shares: argument parsing, help, exit codes, output.
 #pragma once
 
+#include "libforensic/util/atomic_file.hpp"
+
 #include <boost/program_options.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -55,6 +57,18 @@ void print_json(const nlohmann::ordered_json& doc);
 
 // Writes `text` to FILE atomically (-o FILE), or to stdout when none or "-".
 void write_output(const std::optional<std::string>& file, const std::string& text);
+
+// The same a piece at a time, for a report too long to hold: the file is
+// replaced at commit(), whole.
+class Output {
+public:
+    explicit Output(const std::optional<std::string>& file);
+    void write(std::string_view text);
+    void commit();
+
+private:
+    std::unique_ptr<AtomicFile> file_; // none: stdout
+};
 
 // Keeps `object` alive until the process exits, never destroyed: for a large
 // result a command is done with just before it returns (a snapshot's half a

@@ -33,12 +33,20 @@ int run_timeline(const Args& args)
     timeline_options.source = optional_string(vm, "source");
 
     store::Store db(db_path(vm), store::Store::Access::read);
-    auto timeline = analyze::build_timeline(db, timeline_options);
-    std::string text = format == "json"   ? json_text(render::timeline_json(timeline))
-                       : format == "md"   ? render::timeline_markdown(timeline)
-                       : format == "html" ? render::timeline_html(timeline)
-                                          : render::timeline_text(timeline);
-    write_output(optional_string(vm, "output"), text);
+    if (format == "html") { // its lanes span the whole range
+        write_output(optional_string(vm, "output"), render::timeline_html(analyze::build_timeline(db, timeline_options)));
+        return exit_ok;
+    }
+    Output out(optional_string(vm, "output"));
+    render::TimelineWriter writer(format == "json" ? render::TimelineFormat::json
+                                  : format == "md" ? render::TimelineFormat::markdown
+                                                   : render::TimelineFormat::text,
+                                  timeline_options.from, timeline_options.to,
+                                  [&](std::string_view text) { out.write(text); });
+    auto host = analyze::visit_timeline(db, timeline_options,
+                                        [&](const std::vector<analyze::TimelineEvent>& events) { writer.add(events); });
+    writer.finish(host);
+    out.commit();
     return exit_ok;
 }
 

@@ -7,6 +7,7 @@
 #include "libforensic/util/natural_order.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -23,20 +24,47 @@ public:
         for (const auto& c : coverage_) snapshot_ids_[c.snapshot.taken_at] = c.snapshot.id;
     }
 
-    Timeline build()
+    const std::string& host() const { return host_; }
+
+    // Where to cut the range into windows: every `snapshots`th snapshot
+    // taken inside it. One recipe's timeline is read key by key, each key's
+    // whole history at once (RecipeScope): it is small, and cut into windows
+    // it would be read again for each.
+    std::vector<TimeNs> window_starts(std::size_t snapshots) const
     {
-        Timeline timeline{host_, options_.from, options_.to, {}};
+        std::vector<TimeNs> starts{std::numeric_limits<TimeNs>::min()};
+        if (!scope_.everything()) return starts;
+        std::size_t seen = 0;
+        for (const auto& c : coverage_) {
+            auto t = c.snapshot.taken_at;
+            if (t > options_.from && t <= options_.to && ++seen % snapshots == 0) starts.push_back(t);
+        }
+        return starts;
+    }
+
+    // The events whose sort time is in [first, last), sorted. Windows that
+    // cover all time, in order, give the whole timeline in order: an event's
+    // sort time is either its event time or the snapshot that first saw it.
+    std::vector<TimelineEvent> build(TimeNs first, TimeNs last)
+    {
+        window_first_ = first;
+        window_last_ = last;
+        std::vector<TimelineEvent> events;
         load_changes();
-        add_event_time_events(timeline.events);
-        add_snapshot_events(timeline.events);
-        refine_generation_relevance(timeline.events);
-        std::sort(timeline.events.begin(), timeline.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
+        add_event_time_events(events);
+        add_snapshot_events(events);
+        refine_generation_relevance(events);
+        std::sort(events.begin(), events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
             if (a.sort_time() != b.sort_time()) return a.sort_time() < b.sort_time();
             if (a.source != b.source) return a.source < b.source;
             if (a.subject != b.subject) return natural_less(a.subject, b.subject);
             return natural_less(a.key, b.key);
         });
-        return timeline;
+        changes_.clear();
+        ended_.clear();
+        lo_.reset();
+        hi_.reset();
+        return events;
     }
 
 private:
@@ -51,9 +79,12 @@ private:
     void add_event_time_events(std::vector<TimelineEvent>& events)
     {
         std::map<std::tuple<long long, std::string, TimeNs>, const store::IntervalRecord*> first_seen;
+        auto from = std::max(options_.from, window_first_);
+        auto to = window_last_ == std::numeric_limits<TimeNs>::max() ? options_.to : std::min(options_.to, window_last_ - 1);
+        if (from > to) return;
         auto rows = scoped([&](const store::SubjectSelection* part) {
-            return part ? store_.intervals_with_event(host_, options_.from, options_.to, *part)
-                        : store_.intervals_with_event(host_, options_.from, options_.to);
+            return part ? store_.intervals_with_event(host_, from, to, *part)
+                        : store_.intervals_with_event(host_, from, to);
         });
         for (const auto& row : rows) {
             if (!wanted(row.source, row.subject)) continue;
@@ -110,6 +141,14 @@ private:
             hi_ = at;
         }
         if (!lo_) return;
+        // Only the snapshots inside the window: (lo, hi] within [first, last).
+        if (window_first_ != std::numeric_limits<TimeNs>::min()) lo_ = std::max(*lo_, window_first_ - 1);
+        if (window_last_ != std::numeric_limits<TimeNs>::max()) hi_ = std::min(*hi_, window_last_ - 1);
+        if (*lo_ >= *hi_) {
+            lo_.reset();
+            hi_.reset();
+            return;
+        }
         changes_ = scoped([&](const store::SubjectSelection* part) {
             return part ? store_.intervals_changing(host_, *lo_, *hi_, *part)
                         : store_.intervals_changing(host_, *lo_, *hi_);
@@ -177,7 +216,7 @@ private:
     // generation removed, is context.
     void refine_generation_relevance(std::vector<TimelineEvent>& events)
     {
-        std::optional<GenerationAbra> generations;
+        auto& generations = generations_; // read once, for every window
         for (auto& e : events) {
             if (e.source != "nix" || !e.stamp_relevant) continue;
             if (e.change == Change::removed) {
@@ -196,6 +235,8 @@ private:
     std::vector<store::SnapshotCoverage> coverage_;
     RecipeScope scope_;
     std::unordered_map<TimeNs, long long> snapshot_ids_;
+    std::optional<GenerationAbra> generations_;
+    TimeNs window_first_ = 0, window_last_ = 0; // the sort times build() is after, [first, last)
     std::optional<TimeNs> lo_, hi_;             // the span load_changes read, (lo, hi]
     std::vector<store::IntervalRecord> changes_;
     std::map<std::pair<long long, TimeNs>, const store::IntervalRecord*> ended_; // by key and end
@@ -208,12 +249,38 @@ const char* to_string(TimeBasis basis)
     return basis == TimeBasis::event ? "event" : "snapshot";
 }
 
-Timeline build_timeline(store::Store& store, const TimelineOptions& options)
+namespace {
+
+void check_range(const TimelineOptions& options)
 {
     if (options.to < options.from)
         throw UsageError("the timeline's --to (" + format_rfc3339(options.to) + ") is before its --from (" +
                          format_rfc3339(options.from) + ")");
-    return TimelineBuilder(store, options).build();
+}
+
+} // namespace
+
+Timeline build_timeline(store::Store& store, const TimelineOptions& options)
+{
+    check_range(options);
+    TimelineBuilder builder(store, options);
+    return Timeline{builder.host(), options.from, options.to,
+                    builder.build(std::numeric_limits<TimeNs>::min(), std::numeric_limits<TimeNs>::max())};
+}
+
+std::string visit_timeline(store::Store& store, const TimelineOptions& options,
+                           const std::function<void(const std::vector<TimelineEvent>&)>& visit,
+                           std::size_t snapshots_per_window)
+{
+    check_range(options);
+    TimelineBuilder builder(store, options);
+    auto starts = builder.window_starts(std::max<std::size_t>(snapshots_per_window, 1));
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        auto last = i + 1 < starts.size() ? starts[i + 1] : std::numeric_limits<TimeNs>::max();
+        auto events = builder.build(starts[i], last);
+        if (!events.empty()) visit(events);
+    }
+    return builder.host();
 }
 
 } // namespace forensic::analyze

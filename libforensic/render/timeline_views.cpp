@@ -40,13 +40,6 @@ std::string markdown_cell(std::string text)
     return out;
 }
 
-std::size_t relevant_count(const analyze::Timeline& t)
-{
-    std::size_t n = 0;
-    for (const auto& e : t.events) n += e.stamp_relevant;
-    return n;
-}
-
 } // namespace
 
 std::string range_text(TimeNs from, TimeNs to)
@@ -77,10 +70,12 @@ namespace {
 
 // Consecutive events at the same time (or bounds) about the same subject: one
 // generation appearing, one run finishing. Views print them under one heading.
-std::vector<std::vector<const analyze::TimelineEvent*>> group_events(const analyze::Timeline& t)
+// Consecutive events of one batch: the batches of analyze::visit_timeline
+// split no group, as a group's events share their sort time.
+std::vector<std::vector<const analyze::TimelineEvent*>> group_events(const std::vector<analyze::TimelineEvent>& events)
 {
     std::vector<std::vector<const analyze::TimelineEvent*>> groups;
-    for (const auto& e : t.events) {
+    for (const auto& e : events) {
         if (!groups.empty()) {
             const auto& last = *groups.back().front();
             if (last.time == e.time && last.not_before == e.not_before && last.not_after == e.not_after &&
@@ -127,79 +122,142 @@ std::string hidden_note(const GroupView& view, const analyze::TimelineEvent& fir
            " --source " + first.source + " --subject " + first.subject;
 }
 
+
+ordered_json event_json(const analyze::TimelineEvent& e)
+{
+    return ordered_json{
+        {"time", optional_time(e.time)},
+        {"time_basis", to_string(e.basis)},
+        {"not_before", optional_time(e.not_before)},
+        {"not_after", optional_time(e.not_after)},
+        {"source", e.source},
+        {"subject", e.subject},
+        {"key", e.key},
+        {"change", to_string(e.change)},
+        {"before", optional_text(e.before)},
+        {"after", optional_text(e.after)},
+        {"stamp_relevant", e.stamp_relevant},
+        {"evidence", {{"snapshot", e.evidence_snapshot}, {"source", e.source}, {"subject", e.subject}, {"key", e.key}}},
+    };
+}
+
 } // namespace
 
-std::string timeline_text(const analyze::Timeline& t)
+TimelineWriter::TimelineWriter(TimelineFormat format, TimeNs from, TimeNs to, Sink sink)
+    : format_(format), from_(from), to_(to), sink_(std::move(sink))
 {
-    std::string out = "timeline of " + t.host + ", " + range_text(t.from, t.to) +
-                      ": " + std::to_string(t.events.size()) + " events, " + std::to_string(relevant_count(t)) +
-                      " stamp-relevant (*)\n";
-    if (t.events.empty()) return out + "no events in this range\n";
-    std::string day;
-    for (const auto& group : group_events(t)) {
+}
+
+std::string TimelineWriter::json_head() const
+{
+    // As dump(2) prints {"from", "to", "events"}: the object's last line cut.
+    auto text = ordered_json{{"from", format_rfc3339(from_)}, {"to", format_rfc3339(to_)}}.dump(
+        2, ' ', false, ordered_json::error_handler_t::replace);
+    return text.substr(0, text.size() - 2) + ",\n  \"events\": [";
+}
+
+void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
+{
+    if (events.empty()) return;
+    if (format_ == TimelineFormat::json) {
+        std::string out = events_ ? "" : json_head();
+        for (const auto& e : events) {
+            // An element of "events": four more spaces a line.
+            auto text = event_json(e).dump(2, ' ', false, ordered_json::error_handler_t::replace);
+            out += events_++ ? ",\n    " : "\n    ";
+            for (char c : text) {
+                out += c;
+                if (c == '\n') out += "    ";
+            }
+        }
+        sink_(out);
+        return;
+    }
+    for (const auto& e : events) relevant_ += e.stamp_relevant;
+    events_ += events.size();
+    for (const auto& group : group_events(events)) {
         const auto& first = *group.front();
+        auto view = view_of(group);
+        if (format_ == TimelineFormat::markdown) {
+            std::string changes;
+            for (const auto* e : view.shown) {
+                auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
+                changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
+            }
+            if (view.hidden) changes += "<br>_" + markdown_cell(hidden_note(view, first)) + "_";
+            body_ += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) +
+                     " | " + changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
+            continue;
+        }
         auto event_day = format_date(first.sort_time());
-        if (event_day != day) {
-            day = event_day;
-            out += "\n" + day + "\n";
+        if (event_day != day_) {
+            day_ = event_day;
+            body_ += "\n" + day_ + "\n";
         }
         std::string when = first.time ? clock(*first.time)
                                       : "between " + short_stamp(*first.not_before) + " and " +
                                             short_stamp(*first.not_after);
-        out += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
-               std::to_string(first.evidence_snapshot) + ")\n";
+        body_ += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
+                 std::to_string(first.evidence_snapshot) + ")\n";
         Table table;
-        auto view = view_of(group);
         for (const auto* e : view.shown)
             table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
-        out += table.str("    ");
-        if (view.hidden) out += "       " + hidden_note(view, first) + "\n";
+        body_ += table.str("    ");
+        if (view.hidden) body_ += "       " + hidden_note(view, first) + "\n";
     }
+}
+
+void TimelineWriter::finish(const std::string& host)
+{
+    switch (format_) {
+    case TimelineFormat::json:
+        sink_(events_ ? "\n  ]\n}\n" : json_head() + "]\n}\n");
+        break;
+    case TimelineFormat::markdown:
+        sink_("**Timeline of " + markdown_cell(host) + "**, " + range_text(from_, to_) + ": " +
+              std::to_string(events_) + " events, " + std::to_string(relevant_) + " stamp-relevant (**bold**)\n\n");
+        sink_(events_ ? "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n"
+                      : "_No events in this range._\n");
+        sink_(body_);
+        break;
+    case TimelineFormat::text:
+        sink_("timeline of " + host + ", " + range_text(from_, to_) + ": " + std::to_string(events_) + " events, " +
+              std::to_string(relevant_) + " stamp-relevant (*)\n");
+        sink_(events_ ? std::string_view(body_) : std::string_view("no events in this range\n"));
+        break;
+    }
+    std::string().swap(body_);
+}
+
+namespace {
+
+std::string render_whole(const analyze::Timeline& t, TimelineFormat format)
+{
+    std::string out;
+    TimelineWriter writer(format, t.from, t.to, [&](std::string_view text) { out += text; });
+    writer.add(t.events);
+    writer.finish(t.host);
     return out;
+}
+
+} // namespace
+
+std::string timeline_text(const analyze::Timeline& t)
+{
+    return render_whole(t, TimelineFormat::text);
 }
 
 ordered_json timeline_json(const analyze::Timeline& t)
 {
     ordered_json out{{"from", format_rfc3339(t.from)}, {"to", format_rfc3339(t.to)}};
     auto& events = out["events"] = ordered_json::array();
-    for (const auto& e : t.events)
-        events.push_back(ordered_json{
-            {"time", optional_time(e.time)},
-            {"time_basis", to_string(e.basis)},
-            {"not_before", optional_time(e.not_before)},
-            {"not_after", optional_time(e.not_after)},
-            {"source", e.source},
-            {"subject", e.subject},
-            {"key", e.key},
-            {"change", to_string(e.change)},
-            {"before", optional_text(e.before)},
-            {"after", optional_text(e.after)},
-            {"stamp_relevant", e.stamp_relevant},
-            {"evidence", {{"snapshot", e.evidence_snapshot}, {"source", e.source}, {"subject", e.subject}, {"key", e.key}}},
-        });
+    for (const auto& e : t.events) events.push_back(event_json(e));
     return out;
 }
 
 std::string timeline_markdown(const analyze::Timeline& t)
 {
-    std::string out = "**Timeline of " + markdown_cell(t.host) + "**, " + range_text(t.from, t.to) + ": " +
-                      std::to_string(t.events.size()) + " events, " +
-                      std::to_string(relevant_count(t)) + " stamp-relevant (**bold**)\n\n";
-    if (t.events.empty()) return out + "_No events in this range._\n";
-    out += "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n";
-    for (const auto& group : group_events(t)) {
-        const auto& first = *group.front();
-        std::string changes;
-        auto view = view_of(group);
-        for (const auto* e : view.shown) {
-            auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
-            changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
-        }
-        if (view.hidden) changes += "<br>_" + markdown_cell(hidden_note(view, first)) + "_";
-        out += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) + " | " +
-               changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
-    }
-    return out;
+    return render_whole(t, TimelineFormat::markdown);
 }
 
 } // namespace forensic::render

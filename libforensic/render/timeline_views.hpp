@@ -4,10 +4,40 @@
 
 #include "libforensic/analyze/timeline.hpp"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace forensic::render {
+
+enum class TimelineFormat { text, markdown, json };
+
+// Renders a timeline handed over in batches, in order (analyze::visit_timeline),
+// as text, Markdown or JSON: the same bytes as the whole timeline's, without
+// holding its events. JSON goes to `sink` as it comes; text and Markdown,
+// whose head counts the events, at finish(). JSON ends with a newline, as the
+// CLI prints it.
+class TimelineWriter {
+public:
+    using Sink = std::function<void(std::string_view)>;
+    TimelineWriter(TimelineFormat format, TimeNs from, TimeNs to, Sink sink);
+    void add(const std::vector<analyze::TimelineEvent>& events);
+    void finish(const std::string& host);
+
+private:
+    std::string json_head() const;
+
+    TimelineFormat format_;
+    TimeNs from_;
+    TimeNs to_;
+    Sink sink_;
+    std::string body_; // text and Markdown: the groups so far
+    std::string day_;  // text: the day whose heading was printed last
+    std::size_t events_ = 0;
+    std::size_t relevant_ = 0;
+};
 
 std::string timeline_text(const analyze::Timeline& timeline);
 // {"from", "to", "events": [{time, time_basis, not_before, not_after, source,

@@ -9,32 +9,57 @@
 
 namespace forensic {
 
-void write_file_atomically(const std::filesystem::path& file, std::string_view contents)
+AtomicFile::AtomicFile(std::filesystem::path file) : file_(std::move(file)), temp_(file_)
 {
-    auto temp = file;
-    temp += ".tmp." + std::to_string(::getpid());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw InputError("cannot write '" + file.string() + "': " + std::strerror(errno));
-    auto fail = [&](int err) {
-        ::close(fd);
-        ::unlink(temp.c_str());
-        throw InputError("cannot write '" + file.string() + "': " + std::strerror(err));
-    };
+    temp_ += ".tmp." + std::to_string(::getpid());
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw InputError("cannot write '" + file_.string() + "': " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (fd_ < 0) return;
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+}
+
+void AtomicFile::fail(int err)
+{
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_.c_str());
+    throw InputError("cannot write '" + file_.string() + "': " + std::strerror(err));
+}
+
+void AtomicFile::write(std::string_view contents)
+{
     for (std::size_t done = 0; done < contents.size();) {
-        auto n = ::write(fd, contents.data() + done, contents.size() - done);
+        auto n = ::write(fd_, contents.data() + done, contents.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
             fail(errno);
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) fail(errno);
-    ::close(fd);
-    if (::rename(temp.c_str(), file.c_str()) != 0) {
+}
+
+void AtomicFile::commit()
+{
+    if (::fsync(fd_) != 0) fail(errno);
+    ::close(fd_);
+    fd_ = -1;
+    if (::rename(temp_.c_str(), file_.c_str()) != 0) {
         int err = errno;
-        ::unlink(temp.c_str());
-        throw InputError("cannot write '" + file.string() + "': " + std::strerror(err));
+        ::unlink(temp_.c_str());
+        throw InputError("cannot write '" + file_.string() + "': " + std::strerror(err));
     }
+}
+
+void write_file_atomically(const std::filesystem::path& file, std::string_view contents)
+{
+    AtomicFile out(file);
+    out.write(contents);
+    out.commit();
 }
 
 } // namespace forensic
