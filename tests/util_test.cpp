@@ -338,7 +338,10 @@ TEST_CASE("a name repeated anywhere in a collector's facts is found, also when i
     collect::sanitise_facts(facts);
     REQUIRE(facts.size() == kept.size() + repeated.size());
     CHECK(std::equal(kept.begin(), kept.end(), facts.begin()));
-    for (const auto& [subject, keys] : repeated) {
+    for (const auto& entry : repeated) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const auto& subject = entry.first;
+        const auto& keys = entry.second;
         auto error = std::find_if(facts.begin() + static_cast<long>(kept.size()), facts.end(),
                                   [&](const Fact& f) { return f.subject == subject && f.key == error_key; });
         REQUIRE(error != facts.end());
