@@ -1,6 +1,7 @@
 #include "libforensic/collect/snapshot_runner.hpp"
 
 #include "libforensic/git/tag_memo.hpp"
+#include "libforensic/model/fact_groups.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/parallel_map.hpp"
 #include "libforensic/util/url_credentials.hpp"
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <unordered_map>
 #include <future>
 #include <unistd.h>
 
@@ -57,44 +57,31 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 }
 
 // Indices, ascending, of the facts whose (subject, key) an earlier fact
-// already has. Collectors report a subject's facts together, so the check is
-// made per subject, on all the runs of facts that name it, with a table of
-// that subject's size: one table over half a million facts missed the cache
-// on nearly every probe.
+// already has: checked per subject, with a table of that subject's size (one
+// table over half a million facts missed the cache on nearly every probe).
 std::vector<std::size_t> repeated_names(const std::vector<Fact>& facts)
 {
-    std::vector<std::string_view> order; // subjects by first appearance
-    std::unordered_map<std::string_view, std::vector<std::pair<std::size_t, std::size_t>>> runs;
-    for (std::size_t first = 0; first < facts.size();) {
-        auto last = first + 1;
-        while (last < facts.size() && facts[last].subject == facts[first].subject) ++last;
-        auto& of_subject = runs[facts[first].subject];
-        if (of_subject.empty()) order.push_back(facts[first].subject);
-        of_subject.emplace_back(first, last);
-        first = last;
-    }
     constexpr std::size_t empty = static_cast<std::size_t>(-1);
     std::hash<std::string_view> hash;
     std::vector<std::size_t> slots;
     std::vector<std::size_t> repeated;
-    for (auto subject : order) {
-        std::size_t count = 0;
-        for (auto [first, last] : runs[subject]) count += last - first;
+    for (const auto& group : group_by_subject(facts)) {
         std::size_t size = 16;
-        while (size < count * 2) size *= 2;
+        while (size < group.facts.size() * 2) size *= 2;
         slots.assign(size, empty);
-        for (auto [first, last] : runs[subject])
-            for (auto i = first; i < last; ++i)
-                for (auto slot = hash(facts[i].key) & (size - 1);; slot = (slot + 1) & (size - 1)) {
-                    if (slots[slot] == empty) {
-                        slots[slot] = i;
-                        break;
-                    }
-                    if (facts[slots[slot]].key == facts[i].key) {
-                        repeated.push_back(i);
-                        break;
-                    }
+        for (const auto* fact : group.facts) {
+            auto i = static_cast<std::size_t>(fact - facts.data());
+            for (auto slot = hash(fact->key) & (size - 1);; slot = (slot + 1) & (size - 1)) {
+                if (slots[slot] == empty) {
+                    slots[slot] = i;
+                    break;
                 }
+                if (facts[slots[slot]].key == fact->key) {
+                    repeated.push_back(i);
+                    break;
+                }
+            }
+        }
     }
     std::sort(repeated.begin(), repeated.end());
     return repeated;
