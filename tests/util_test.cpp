@@ -3,6 +3,7 @@
 #include "support/process.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/render/table.hpp"
 #include "libforensic/util/atomic_file.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_root.hpp"
@@ -18,6 +19,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include "libforensic/util/utf8.hpp"
@@ -205,6 +207,46 @@ TEST_CASE("invalid UTF-8 is escaped and valid text is untouched")
     CHECK(to_valid_utf8("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
     CHECK(is_valid_utf8(to_valid_utf8("\xc3")));
     CHECK(printable("a\nb\tc\x01") == "a\\nb\\tc\\x01");
+}
+
+TEST_CASE("printable escapes control characters wherever they are, and copies the rest")
+{
+    CHECK(printable("") == "");
+    CHECK(printable("caf\xc3\xa9 v1.2") == "caf\xc3\xa9 v1.2");
+    CHECK(printable("last\n") == "last\\n");
+    CHECK(printable("\x7f" "first") == "\\x7ffirst");
+    CHECK(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
+}
+
+TEST_CASE("a table pads every column but the last, and no line ends in a space")
+{
+    render::Table table({"status", "recipe", "note"});
+    table.add({"ok", "recipe1", ""});
+    table.add({"affected", "r", "rolled back \xe2\x86\x92 old"});
+    table.add({"", "", ""});
+    CHECK(table.str("  ") == "  status    recipe   note\n"
+                             "  ok        recipe1\n"
+                             "  affected  r        rolled back \xe2\x86\x92 old\n"
+                             "\n");
+}
+
+TEST_CASE("natural ranks number each distinct string in natural order, and apply_order moves records into an order")
+{
+    std::vector<std::string> texts{"generation/10", "generation/9", "a", "generation/9", "generation/09"};
+    auto rank = natural_ranks({texts.begin(), texts.end()});
+    CHECK(rank.size() == 4);
+    CHECK(rank.at("a") == 0);
+    CHECK(rank.at("generation/9") == 1);
+    CHECK(rank.at("generation/09") == 2);
+    CHECK(rank.at("generation/10") == 3);
+
+    // Move-only records: each is moved once, none copied.
+    std::vector<std::unique_ptr<std::string>> records;
+    for (const auto& t : texts) records.push_back(std::make_unique<std::string>(t));
+    apply_order(records, {2, 1, 3, 4, 0});
+    std::vector<std::string> ordered;
+    for (const auto& r : records) ordered.push_back(*r);
+    CHECK(ordered == std::vector<std::string>{"a", "generation/9", "generation/9", "generation/09", "generation/10"});
 }
 
 TEST_CASE("natural order sorts numbers by value")

@@ -8,16 +8,36 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <numeric>
+#include <string_view>
 #include <unordered_map>
 
 namespace forensic::analyze {
 namespace {
 
-const store::IntervalRecord* covering(const std::vector<const store::IntervalRecord*>& intervals, TimeNs t)
+store::IntervalRecord* covering(const std::vector<store::IntervalRecord*>& intervals, TimeNs t)
 {
-    for (const auto* i : intervals)
+    for (auto* i : intervals)
         if (i->valid_from <= t && (!i->valid_to || *i->valid_to > t)) return i;
     return nullptr;
+}
+
+// By source, subject and key, subjects and keys in natural order.
+void sort_changes(std::vector<FactChange>& changes)
+{
+    std::vector<std::string_view> subjects;
+    subjects.reserve(changes.size());
+    for (const auto& c : changes) subjects.push_back(c.subject);
+    auto rank = natural_ranks(subjects);
+    std::vector<std::size_t> subject_rank(changes.size()), order(changes.size());
+    for (std::size_t i = 0; i < changes.size(); ++i) subject_rank[i] = rank.at(subjects[i]);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        if (changes[x].source != changes[y].source) return changes[x].source < changes[y].source;
+        if (subject_rank[x] != subject_rank[y]) return subject_rank[x] < subject_rank[y];
+        return natural_less(changes[x].key, changes[y].key);
+    });
+    apply_order(changes, order);
 }
 
 } // namespace
@@ -49,28 +69,42 @@ DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, con
     // Only keys with an interval boundary in (lo, hi] can differ, and of
     // their intervals only those holding at lo or at hi matter.
     auto intervals = store.intervals_differing(a.host, lo, hi);
-    std::unordered_map<long long, std::vector<const store::IntervalRecord*>> by_key;
-    for (const auto& i : intervals) by_key[i.key_id].push_back(&i);
+    // Each key's intervals side by side: an order of indices, not of records.
+    std::vector<std::size_t> order(intervals.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t x, std::size_t y) { return intervals[x].key_id < intervals[y].key_id; });
     RecipeScope scope(store, a.host, options.recipe);
     std::optional<GenerationAbra> generations;
 
-    for (const auto& [key_id, list] : by_key) {
-        const auto& id = *list.front();
+    std::size_t keys = 0;
+    for (std::size_t i = 0; i < order.size(); ++i)
+        keys += i == 0 || intervals[order[i]].key_id != intervals[order[i - 1]].key_id;
+    result.changes.reserve(keys);
+    std::vector<store::IntervalRecord*> list;
+    for (std::size_t next = 0; next < order.size();) {
+        list.clear();
+        auto key_id = intervals[order[next]].key_id;
+        for (; next < order.size() && intervals[order[next]].key_id == key_id; ++next)
+            list.push_back(&intervals[order[next]]);
+        auto& id = *list.front();
         if (options.source && id.source != *options.source) continue;
         if (!scope.contains(id.source, id.subject) || ignored(options.ignore, id.key)) continue;
-        const auto* before = covering(list, a.taken_at);
-        const auto* after = covering(list, b.taken_at);
+        auto* before = covering(list, a.taken_at);
+        auto* after = covering(list, b.taken_at);
         // The interval covering the earlier time may have begun before lo and
         // so not be in `list` only if it also ends after hi: then nothing changed.
         if (!before && !after) continue;
         if (before && after && before->value == after->value && before->event_time == after->event_time) continue;
-        FactChange row{id.source, id.subject, id.key, Change::changed, {}, {}, {}, {}, false};
+        // The records are read once: their text moves into the change.
+        FactChange row{std::move(id.source), std::move(id.subject), std::move(id.key), Change::changed, {}, {}, {},
+                       {}, false};
         if (before) {
-            row.before = before->value;
+            row.before = std::move(before->value);
             row.before_event_time = before->event_time;
         }
         if (after) {
-            row.after = after->value;
+            row.after = std::move(after->value);
             row.after_event_time = after->event_time;
         }
         row.change = !before ? Change::added : !after ? Change::removed : Change::changed;
@@ -82,11 +116,7 @@ DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, con
         }
         result.changes.push_back(std::move(row));
     }
-    std::sort(result.changes.begin(), result.changes.end(), [](const FactChange& x, const FactChange& y) {
-        if (x.source != y.source) return x.source < y.source;
-        if (x.subject != y.subject) return natural_less(x.subject, y.subject);
-        return natural_less(x.key, y.key);
-    });
+    sort_changes(result.changes);
     return result;
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -54,12 +55,7 @@ public:
         add_event_time_events(events);
         add_snapshot_events(events);
         refine_generation_relevance(events);
-        std::sort(events.begin(), events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
-            if (a.sort_time() != b.sort_time()) return a.sort_time() < b.sort_time();
-            if (a.source != b.source) return a.source < b.source;
-            if (a.subject != b.subject) return natural_less(a.subject, b.subject);
-            return natural_less(a.key, b.key);
-        });
+        sort_events(events);
         changes_.clear();
         ended_.clear();
         lo_.reset();
@@ -68,6 +64,41 @@ public:
     }
 
 private:
+    // By time, source, subject and key (subjects and keys in natural order).
+    // A window holds thousands of events, most of one snapshot's time: the
+    // order is found on small entries, source and subject ranked once, and
+    // each event is moved once.
+    static void sort_events(std::vector<TimelineEvent>& events)
+    {
+        std::vector<std::string_view> subjects;
+        subjects.reserve(events.size());
+        for (const auto& e : events) subjects.push_back(e.subject);
+        auto subject_rank = natural_ranks(subjects);
+        std::map<std::string_view, std::size_t> source_rank;
+        for (const auto& e : events) source_rank.emplace(e.source, 0);
+        std::size_t next = 0;
+        for (auto& [source, rank] : source_rank) rank = next++;
+
+        struct Entry {
+            TimeNs time;
+            std::size_t source, subject, index;
+        };
+        std::vector<Entry> entries;
+        entries.reserve(events.size());
+        for (std::size_t i = 0; i < events.size(); ++i)
+            entries.push_back({events[i].sort_time(), source_rank.at(events[i].source), subject_rank.at(subjects[i]), i});
+        std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+            if (a.time != b.time) return a.time < b.time;
+            if (a.source != b.source) return a.source < b.source;
+            if (a.subject != b.subject) return a.subject < b.subject;
+            return natural_less(events[a.index].key, events[b.index].key);
+        });
+        std::vector<std::size_t> order;
+        order.reserve(entries.size());
+        for (const auto& e : entries) order.push_back(e.index);
+        apply_order(events, order);
+    }
+
     bool wanted(const std::string& source, const std::string& subject) const
     {
         if (options_.source && source != *options_.source) return false;
@@ -97,6 +128,7 @@ private:
         for (const auto& [identity, row] : first_seen)
             if (!in_changes(row->valid_from)) beyond.emplace_back(row->key_id, row->valid_from);
         auto replaced_beyond = store_.intervals_ending(host_, beyond);
+        events.reserve(events.size() + first_seen.size());
         auto replaced = [&](long long key_id, TimeNs at) -> const store::IntervalRecord* {
             if (in_changes(at)) {
                 auto found = ended_.find({key_id, at});
@@ -187,6 +219,7 @@ private:
             if (in_changes(row.valid_from)) boundaries[{row.key_id, row.valid_from}].began = &row;
             if (row.valid_to && in_changes(*row.valid_to)) boundaries[{row.key_id, *row.valid_to}].ended = &row;
         }
+        events.reserve(events.size() + boundaries.size());
         for (const auto& [where, b] : boundaries) {
             // A value that carries its own time is reported at that time.
             if (b.began && b.began->event_time) continue;

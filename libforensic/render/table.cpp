@@ -13,21 +13,30 @@ std::size_t display_width(const std::string& text)
 std::string Table::str(const std::string& indent) const
 {
     std::vector<std::size_t> widths;
+    std::size_t bytes = 0;
     auto measure = [&](const std::vector<std::string>& row) {
         if (widths.size() < row.size()) widths.resize(row.size(), 0);
-        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(row[i]));
+            bytes += row[i].size();
+        }
     };
     measure(header_);
     for (const auto& row : rows_) measure(row);
+    std::size_t line_width = indent.size() + 1;
+    for (auto w : widths) line_width += w + 2;
     std::string out;
+    out.reserve(bytes + (rows_.size() + 1) * line_width);
+    // Written in place: a year's diff or timeline is a table of a million cells.
     auto emit = [&](const std::vector<std::string>& row) {
-        std::string line = indent;
+        out += indent;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            line += row[i];
-            if (i + 1 < row.size()) line += std::string(widths[i] - display_width(row[i]) + 2, ' ');
+            out += row[i];
+            if (i + 1 < row.size()) out.append(widths[i] - display_width(row[i]) + 2, ' ');
         }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
+        auto end = out.find_last_not_of(' ');
+        out.resize(end == std::string::npos ? 0 : end + 1);
+        out += '\n';
     };
     if (!header_.empty()) emit(header_);
     for (const auto& row : rows_) emit(row);

@@ -1,5 +1,7 @@
 #include "libforensic/util/natural_order.hpp"
 
+#include <algorithm>
+
 namespace forensic {
 namespace {
 
@@ -32,6 +34,18 @@ bool natural_less(std::string_view a, std::string_view b)
         ++j;
     }
     return a.size() - i < b.size() - j;
+}
+
+std::unordered_map<std::string_view, std::size_t> natural_ranks(const std::vector<std::string_view>& strings)
+{
+    std::unordered_map<std::string_view, std::size_t> rank;
+    for (auto s : strings) rank.emplace(s, 0);
+    std::vector<std::string_view> distinct;
+    distinct.reserve(rank.size());
+    for (const auto& [s, _] : rank) distinct.push_back(s);
+    std::sort(distinct.begin(), distinct.end(), natural_less);
+    for (std::size_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
+    return rank;
 }
 
 } // namespace forensic
