@@ -10,7 +10,6 @@
 #include <fnmatch.h>
 #include <numeric>
 #include <string_view>
-#include <unordered_map>
 
 namespace forensic::analyze {
 namespace {
