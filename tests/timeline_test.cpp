@@ -126,6 +126,33 @@ TEST_CASE("a change that carries its own time is reported once, at that time")
     CHECK(started == 1);
 }
 
+TEST_CASE("a fact that leaves and comes back with the same value and time is one event, shown by its first snapshot")
+{
+    TempDir dir;
+    store::Store db{dir / "f.db", store::Store::Access::write};
+    auto at = [](const char* text) { return *parse_rfc3339(text); };
+    auto snapshot = [&](const char* when, std::vector<Fact> facts) {
+        db.write(SnapshotInput{"cc-ci", at(when), at(when) + ns_per_second, "test",
+                                      {CollectorRun{"runs", CollectorStatus::ok, {}, std::move(facts)}}, {}});
+    };
+    auto finished = at("2026-06-01T12:00:00Z"), rerun = at("2026-06-03T12:00:00Z");
+    Fact pass{"run/7", "tier:upgrade", "pass", finished}, other{"run/8", "tier:upgrade", "pass", finished};
+    snapshot("2026-06-01T00:00:00Z", {{"run/1", "level", "1", {}}});
+    snapshot("2026-06-02T00:00:00Z", {pass, other});
+    snapshot("2026-06-03T00:00:00Z", {other});
+    snapshot("2026-06-04T00:00:00Z", {pass, other});
+    snapshot("2026-06-05T00:00:00Z", {{"run/7", "tier:upgrade", "fail", rerun}, other});
+
+    std::vector<std::string> seen;
+    for (const auto& e : analyze::build_timeline(db, range("2026-06-01", "2026-06-06")).events)
+        if (e.basis == analyze::TimeBasis::event)
+            seen.push_back(e.subject + " " + e.after.value_or("-") + " " + format_rfc3339(*e.time) + " snapshot " +
+                           std::to_string(e.evidence_snapshot));
+    CHECK(seen == std::vector<std::string>{"run/7 pass 2026-06-01T12:00:00Z snapshot 2",
+                                           "run/8 pass 2026-06-01T12:00:00Z snapshot 2",
+                                           "run/7 fail 2026-06-03T12:00:00Z snapshot 5"});
+}
+
 TEST_CASE("the first snapshot is a baseline, and a range with nothing in it is empty")
 {
     CaseStore c;
