@@ -22,7 +22,10 @@ public:
         : store_(store), options_(options), host_(store.default_host(options.host)),
           coverage_(store.coverage(host_)), scope_(store, host_, options.recipe)
     {
-        for (const auto& c : coverage_) snapshot_ids_[c.snapshot.taken_at] = c.snapshot.id;
+        for (const auto& c : coverage_) {
+            snapshot_ids_[c.snapshot.taken_at] = c.snapshot.id;
+            for (const auto& source : c.ok_collectors) observed_at_[source].push_back(c.snapshot.taken_at);
+        }
     }
 
     const std::string& host() const { return host_; }
@@ -148,7 +151,7 @@ private:
             return found == replaced_beyond.end() ? nullptr : &found->second;
         };
         for (const auto* row : first_seen) {
-            TimelineEvent e;
+            auto& e = events.emplace_back();
             e.time = row->event_time;
             e.basis = TimeBasis::event;
             e.source = row->source;
@@ -160,16 +163,17 @@ private:
             e.change = e.before ? Change::changed : Change::added;
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
             e.evidence_snapshot = snapshot_ids_.at(row->valid_from);
-            events.push_back(std::move(e));
         }
     }
 
     // The last snapshot before `t` in which `source` was observed.
     std::optional<TimeNs> previous_observation(const std::string& source, TimeNs t) const
     {
-        for (auto it = coverage_.rbegin(); it != coverage_.rend(); ++it)
-            if (it->snapshot.taken_at < t && it->observed(source)) return it->snapshot.taken_at;
-        return std::nullopt;
+        auto times = observed_at_.find(source);
+        if (times == observed_at_.end()) return std::nullopt;
+        auto later = std::lower_bound(times->second.begin(), times->second.end(), t);
+        if (later == times->second.begin()) return std::nullopt;
+        return *std::prev(later);
     }
 
     // Every interval that began or ended between the snapshots whose span
@@ -237,7 +241,7 @@ private:
             auto since = previous_observation(id.source, where.second);
             if (!since) continue; // the source's first observation: a baseline, not a change
             if (where.second < options_.from || *since > options_.to) continue;
-            TimelineEvent e;
+            auto& e = events.emplace_back();
             e.basis = TimeBasis::snapshot;
             e.not_before = since;
             e.not_after = where.second;
@@ -250,7 +254,6 @@ private:
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
             // A removed fact is shown by the last snapshot that still saw it.
             e.evidence_snapshot = snapshot_ids_.at(e.change == Change::removed ? *since : where.second);
-            events.push_back(std::move(e));
         }
     }
 
@@ -278,6 +281,7 @@ private:
     std::vector<store::SnapshotCoverage> coverage_;
     RecipeScope scope_;
     std::unordered_map<TimeNs, long long> snapshot_ids_;
+    std::map<std::string, std::vector<TimeNs>, std::less<>> observed_at_; // by source, ascending
     std::optional<GenerationAbra> generations_;
     TimeNs window_first_ = 0, window_last_ = 0; // the sort times build() is after, [first, last)
     std::optional<TimeNs> lo_, hi_;             // the span load_changes read, (lo, hi]
