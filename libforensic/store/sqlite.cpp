@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace forensic::sql {
 
 Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout)
@@ -19,11 +22,37 @@ Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::mi
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
-    exec("PRAGMA foreign_keys = ON");
-    if (mode == Mode::read_write) {
-        exec("PRAGMA journal_mode = WAL");
-        // WAL with NORMAL is durable at checkpoints and never corrupts on crash.
-        exec("PRAGMA synchronous = NORMAL");
+    try {
+        exec("PRAGMA foreign_keys = ON");
+        if (mode == Mode::read_write) {
+            use_wal(busy_timeout);
+            // WAL with NORMAL is durable at checkpoints and never corrupts on crash.
+            exec("PRAGMA synchronous = NORMAL");
+        }
+    } catch (...) {
+        sqlite3_close(db_); // the destructor does not run for a constructor that throws
+        db_ = nullptr;
+        throw;
+    }
+}
+
+// WAL is a property of the file, set once by whichever process creates it.
+// Setting it takes an exclusive lock; two processes that opened a new file
+// and ask at the same moment both hold a shared lock and want that one, and
+// SQLite answers one of them SQLITE_BUSY at once rather than wait on a
+// deadlock (its busy handler is not called). So it is asked again here, with
+// a growing pause, until the same timeout as every other wait.
+void Database::use_wal(std::chrono::milliseconds timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+        int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) return;
+        if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+            fail("setting the journal mode to WAL");
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(50));
     }
 }
 

@@ -43,6 +43,8 @@ public:
     void count_vm_steps(long long steps) { vm_steps_ += steps; }
 
 private:
+    void use_wal(std::chrono::milliseconds timeout);
+
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
     long long vm_steps_ = 0;

@@ -6,6 +6,7 @@
 
 #include "libforensic/store/maintenance.hpp"
 
+#include <cstdio>
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ std::vector<int> concurrent_snapshots(const HostFixture& host, const std::string
         if (pid == 0) {
             auto r = forensic::test::forensic_run(
                 {"snapshot", "--db", db, "--root", host.root().string(), "--host", "cc-ci", "--only", "nix,abra"});
+            if (r.exit_code != 0) std::fprintf(stderr, "snapshot %d exited %d: %s\n", i, r.exit_code, r.err.c_str());
             ::_exit(r.exit_code);
         }
         children.push_back(pid);
@@ -57,6 +59,21 @@ TEST_CASE("two, then four, concurrent snapshots on a new database all complete")
     store::Store store(db, store::Store::Access::read);
     CHECK(store.snapshots().size() == 6);
     CHECK(store::verify(store).ok());
+}
+
+TEST_CASE("processes that create a new database at the same moment all complete")
+{
+    // Each opens the new file and asks for WAL at once: SQLite refuses one
+    // of two such requests without waiting, which the store must retry.
+    HostFixture host;
+    build_host(host);
+    for (int round = 0; round < 20; ++round) {
+        CAPTURE(round);
+        auto db = (host.root() / ("new-" + std::to_string(round) + ".db")).string();
+        CHECK(concurrent_snapshots(host, db, 2) == std::vector<int>{0, 0});
+        store::Store store(db, store::Store::Access::read);
+        CHECK(store.snapshots().size() == 2);
+    }
 }
 
 TEST_CASE("a writer that cannot get the lock in time fails cleanly and changes nothing")
