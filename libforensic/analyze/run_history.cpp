@@ -1,6 +1,7 @@
 #include "libforensic/analyze/run_history.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 
 namespace forensic::analyze {
@@ -17,15 +18,18 @@ bool earlier(const std::optional<TimeNs>& a, const std::string& a_subject, const
 
 std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const std::string& host)
 {
-    // The newest value of each subject's recipe wins, as in load_runs.
-    std::map<std::string, store::IntervalRecord> newest;
-    for (auto& f : store.recipe_mappings(host, "runs", std::nullopt)) {
+    // The newest value of each subject's recipe wins, as in load_runs. A
+    // year holds tens of thousands of runs: pointed to, not copied.
+    auto mappings = store.recipe_mappings(host, "runs", std::nullopt);
+    std::unordered_map<std::string_view, const store::IntervalRecord*> newest;
+    newest.reserve(mappings.size());
+    for (const auto& f : mappings) {
         if (!f.subject.starts_with("run/")) continue;
-        auto [slot, added] = newest.try_emplace(f.subject, f);
-        if (!added && slot->second.valid_from < f.valid_from) slot->second = std::move(f);
+        auto [slot, added] = newest.try_emplace(f.subject, &f);
+        if (!added && slot->second->valid_from < f.valid_from) slot->second = &f;
     }
     std::map<std::string, std::vector<RunRef>> out;
-    for (auto& [subject, f] : newest) out[f.value].push_back(RunRef{subject, f.event_time});
+    for (const auto& [subject, f] : newest) out[f->value].push_back(RunRef{std::string(subject), f->event_time});
     for (auto& [recipe, runs] : out)
         std::sort(runs.begin(), runs.end(),
                   [](const RunRef& a, const RunRef& b) { return earlier(a.time, a.subject, b.time, b.subject); });
