@@ -122,7 +122,6 @@ std::string hidden_note(const GroupView& view, const analyze::TimelineEvent& fir
            " --source " + first.source + " --subject " + first.subject;
 }
 
-
 ordered_json event_json(const analyze::TimelineEvent& e)
 {
     return ordered_json{

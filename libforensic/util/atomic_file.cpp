@@ -25,7 +25,7 @@ AtomicFile::~AtomicFile()
 
 void AtomicFile::fail(int err)
 {
-    ::close(fd_);
+    if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     ::unlink(temp_.c_str());
     throw InputError("cannot write '" + file_.string() + "': " + std::strerror(err));
@@ -48,11 +48,7 @@ void AtomicFile::commit()
     if (::fsync(fd_) != 0) fail(errno);
     ::close(fd_);
     fd_ = -1;
-    if (::rename(temp_.c_str(), file_.c_str()) != 0) {
-        int err = errno;
-        ::unlink(temp_.c_str());
-        throw InputError("cannot write '" + file_.string() + "': " + std::strerror(err));
-    }
+    if (::rename(temp_.c_str(), file_.c_str()) != 0) fail(errno);
 }
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents)
