@@ -10,6 +10,7 @@
 #include "libforensic/analyze/blast_radius.hpp"
 #include "libforensic/analyze/timeline.hpp"
 #include "libforensic/render/attribution_views.hpp"
+#include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <doctest/doctest.h>

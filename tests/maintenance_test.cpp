@@ -18,7 +18,7 @@ namespace {
 
 const TimeNs jan1 = *parse_rfc3339("2026-01-01T03:00:00Z");
 
-std::map<std::string, std::string> state_of(store::Store& db, const store::SnapshotInfo& s)
+std::map<std::string, std::string> state_of(store::Store& db, const SnapshotInfo& s)
 {
     std::map<std::string, std::string> out;
     for (const auto& f : db.state(s)) out[f.source + " " + f.subject + " " + f.key] = f.value;
@@ -51,9 +51,9 @@ void write_history(store::Store& db)
 
 TEST_CASE("the policy keeps the newest snapshot of each recent day, week and month")
 {
-    std::vector<store::SnapshotInfo> snapshots;
+    std::vector<SnapshotInfo> snapshots;
     for (int i = 0; i < 120; ++i)
-        for (int h : {3, 15}) snapshots.push_back(store::SnapshotInfo{i * 2 + (h == 15), "h", jan1 + i * ns_per_day + (h - 3) * 3600 * ns_per_second, 0, "", "ok"});
+        for (int h : {3, 15}) snapshots.push_back(SnapshotInfo{i * 2 + (h == 15), "h", jan1 + i * ns_per_day + (h - 3) * 3600 * ns_per_second, 0, "", "ok"});
     auto kept = store::snapshots_to_keep(snapshots, {7, 4, 3});
     std::vector<std::string> days;
     for (const auto& s : kept) days.push_back(format_rfc3339(s.taken_at));

@@ -49,7 +49,7 @@ long long count_rows(store::Store& db, const std::string& table)
 // key "source subject key" → value (with event time when present)
 using State = std::map<std::string, std::string>;
 
-State state_of(store::Store& db, const store::SnapshotInfo& s)
+State state_of(store::Store& db, const SnapshotInfo& s)
 {
     State out;
     for (const auto& f : db.state(s))

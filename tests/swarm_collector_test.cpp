@@ -370,7 +370,7 @@ TEST_CASE("a rollback between two snapshots: the stamp goes back, PreviousSpec g
     replay.serve(swarm_fixture("rolled_back.json"));
     auto second = db.write(collect::collect_snapshot(options, only_swarm, "cc-ci", forensic::test::at("2026-06-10T14:05:00Z")));
 
-    auto state = [&](const store::SnapshotInfo& s) {
+    auto state = [&](const SnapshotInfo& s) {
         std::map<std::string, std::string> out;
         for (const auto& f : db.state(s, {std::string("swarm"), app})) out[f.key] = f.value;
         return out;

@@ -3,6 +3,7 @@
 #include "libforensic/analyze/blast_radius.hpp"
 #include "libforensic/render/attribution_views.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/store/store.hpp"
 
 #include <iostream>
 

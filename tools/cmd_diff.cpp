@@ -3,6 +3,7 @@
 #include "libforensic/analyze/diff.hpp"
 #include "libforensic/render/diff_views.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/store/store.hpp"
 
 #include <iostream>
 

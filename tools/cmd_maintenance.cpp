@@ -54,7 +54,7 @@ int run_prune(const Args& args)
     bool dry_run = vm["dry-run"].as<bool>();
     auto result = store::prune(db, host, policy, dry_run);
     if (vm["json"].as<bool>()) {
-        auto ids = [](const std::vector<store::SnapshotInfo>& list) {
+        auto ids = [](const std::vector<SnapshotInfo>& list) {
             std::vector<long long> out;
             for (const auto& s : list) out.push_back(s.id);
             return out;

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "libforensic/render/snapshot_views.hpp"
+#include "libforensic/store/store.hpp"
 
 #include <iostream>
 

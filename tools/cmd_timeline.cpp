@@ -3,6 +3,7 @@
 #include "libforensic/analyze/timeline.hpp"
 #include "libforensic/render/timeline_views.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/store/store.hpp"
 
 
 namespace forensic::cli {

@@ -4,7 +4,8 @@
 // database and arguments give the same result, byte for byte.
 #pragma once
 
-#include "libforensic/store/store.hpp"
+#include "libforensic/model/snapshot.hpp"
+#include "libforensic/store/store_fwd.hpp"
 
 #include <optional>
 #include <string>

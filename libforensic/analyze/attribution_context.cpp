@@ -15,14 +15,14 @@ AttributionContext::AttributionContext(store::Store& store, std::string host, st
 {
 }
 
-std::optional<store::SnapshotCoverage> AttributionContext::observed_before(const std::string& source, TimeNs t) const
+std::optional<SnapshotCoverage> AttributionContext::observed_before(const std::string& source, TimeNs t) const
 {
     for (auto it = coverage_.rbegin(); it != coverage_.rend(); ++it)
         if (it->snapshot.taken_at <= t && it->observed(source)) return *it;
     return std::nullopt;
 }
 
-std::optional<store::SnapshotCoverage> AttributionContext::observed_after(const std::string& source, TimeNs t) const
+std::optional<SnapshotCoverage> AttributionContext::observed_after(const std::string& source, TimeNs t) const
 {
     for (const auto& c : coverage_)
         if (c.snapshot.taken_at >= t && c.observed(source)) return c;
@@ -36,13 +36,13 @@ std::optional<TimeNs> AttributionContext::previous_observation(const std::string
     return std::nullopt;
 }
 
-std::vector<StoredFact> AttributionContext::state(const store::SnapshotCoverage& at, const std::string& source,
+std::vector<StoredFact> AttributionContext::state(const SnapshotCoverage& at, const std::string& source,
                                                   const std::optional<std::string>& subject) const
 {
     return store_.state(at.snapshot, store::FactFilter{source, subject});
 }
 
-const std::vector<store::IntervalRecord>& AttributionContext::recipe_history(const std::string& source) const
+const std::vector<IntervalRecord>& AttributionContext::recipe_history(const std::string& source) const
 {
     auto found = history_.find(source);
     if (found != history_.end()) return found->second;
@@ -82,12 +82,12 @@ long long AttributionContext::snapshot_id(TimeNs taken_at) const
     return 0;
 }
 
-Evidence AttributionContext::evidence_of(const store::IntervalRecord& i, std::string meaning) const
+Evidence AttributionContext::evidence_of(const IntervalRecord& i, std::string meaning) const
 {
     return Evidence{i.source, i.subject, i.key, i.value, snapshot_id(i.valid_from), i.event_time, std::move(meaning)};
 }
 
-Evidence AttributionContext::evidence_at(const StoredFact& f, const store::SnapshotCoverage& at,
+Evidence AttributionContext::evidence_at(const StoredFact& f, const SnapshotCoverage& at,
                                          std::string meaning) const
 {
     return Evidence{f.source, f.subject, f.key, f.value, at.snapshot.id, f.event_time, std::move(meaning)};

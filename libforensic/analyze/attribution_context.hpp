@@ -33,17 +33,17 @@ public:
 
     // The last snapshot at or before `t` in which `source` was observed, and
     // the first at or after it.
-    std::optional<store::SnapshotCoverage> observed_before(const std::string& source, TimeNs t) const;
-    std::optional<store::SnapshotCoverage> observed_after(const std::string& source, TimeNs t) const;
+    std::optional<SnapshotCoverage> observed_before(const std::string& source, TimeNs t) const;
+    std::optional<SnapshotCoverage> observed_after(const std::string& source, TimeNs t) const;
     // The last snapshot before `t` that observed `source` (strictly before).
     std::optional<TimeNs> previous_observation(const std::string& source, TimeNs t) const;
 
     // The facts of one source (and subject) in a snapshot's state.
-    std::vector<StoredFact> state(const store::SnapshotCoverage& at, const std::string& source,
+    std::vector<StoredFact> state(const SnapshotCoverage& at, const std::string& source,
                                   const std::optional<std::string>& subject) const;
 
     // Every interval of the recipe's own facts in a source (recipes, mirrors).
-    const std::vector<store::IntervalRecord>& recipe_history(const std::string& source) const;
+    const std::vector<IntervalRecord>& recipe_history(const std::string& source) const;
     // The recipe's HEAD moves, oldest first, from every reflog entry ever recorded.
     std::vector<HeadMove> head_moves() const;
     // Swarm services (not apps) that map to the recipe.
@@ -51,9 +51,9 @@ public:
 
     // The snapshot id at a taken_at time.
     long long snapshot_id(TimeNs taken_at) const;
-    Evidence evidence_of(const store::IntervalRecord& interval, std::string meaning) const;
+    Evidence evidence_of(const IntervalRecord& interval, std::string meaning) const;
     // A fact as the state of snapshot `at` holds it.
-    Evidence evidence_at(const StoredFact& fact, const store::SnapshotCoverage& at, std::string meaning) const;
+    Evidence evidence_at(const StoredFact& fact, const SnapshotCoverage& at, std::string meaning) const;
 
 private:
     store::Store& store_;
@@ -62,8 +62,8 @@ private:
     Stamp expected_;
     Stamp observed_;
     AttributionWindow window_;
-    std::vector<store::SnapshotCoverage> coverage_;
-    mutable std::map<std::string, std::vector<store::IntervalRecord>> history_;
+    std::vector<SnapshotCoverage> coverage_;
+    mutable std::map<std::string, std::vector<IntervalRecord>> history_;
 };
 
 // The hypothesis tests, one file each.

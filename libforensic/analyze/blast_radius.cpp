@@ -140,7 +140,7 @@ public:
     }
 
     const std::string& host() const { return host_; }
-    const store::SnapshotInfo& as_of() const { return as_of_; }
+    const SnapshotInfo& as_of() const { return as_of_; }
 
 private:
     bool in_window(const std::optional<TimeNs>& t) const
@@ -198,7 +198,7 @@ private:
     store::Store& store_;
     const BlastOptions& options_;
     std::string host_;
-    store::SnapshotInfo as_of_;
+    SnapshotInfo as_of_;
     std::map<std::string, std::vector<RunRef>> run_index_;
     std::map<std::string, RunRecord> latest_; // each recipe's latest upgrade run (find_latest_upgrades)
     std::map<std::string, ServiceState> services_;

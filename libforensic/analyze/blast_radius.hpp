@@ -4,7 +4,8 @@
 #pragma once
 
 #include "libforensic/analyze/attribution.hpp"
-#include "libforensic/store/store.hpp"
+#include "libforensic/model/snapshot.hpp"
+#include "libforensic/store/store_fwd.hpp"
 
 #include <optional>
 #include <string>
@@ -39,7 +40,7 @@ struct BlastOptions {
 
 struct BlastRadius {
     std::string host;
-    store::SnapshotInfo as_of;
+    SnapshotInfo as_of;
     std::vector<BlastRow> rows; // by status, then recipe
 };
 

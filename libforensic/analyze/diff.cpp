@@ -14,7 +14,7 @@
 namespace forensic::analyze {
 namespace {
 
-store::IntervalRecord* covering(const std::vector<store::IntervalRecord*>& intervals, TimeNs t)
+IntervalRecord* covering(const std::vector<IntervalRecord*>& intervals, TimeNs t)
 {
     for (auto* i : intervals)
         if (i->valid_from <= t && (!i->valid_to || *i->valid_to > t)) return i;
@@ -57,7 +57,7 @@ bool ignored(const std::vector<std::string>& globs, const std::string& key)
                        [&](const std::string& glob) { return ::fnmatch(glob.c_str(), key.c_str(), 0) == 0; });
 }
 
-DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, const store::SnapshotInfo& b,
+DiffResult diff_snapshots(store::Store& store, const SnapshotInfo& a, const SnapshotInfo& b,
                           const DiffOptions& options)
 {
     if (a.host != b.host)
@@ -80,7 +80,7 @@ DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, con
     for (std::size_t i = 0; i < order.size(); ++i)
         keys += i == 0 || intervals[order[i]].key_id != intervals[order[i - 1]].key_id;
     result.changes.reserve(keys);
-    std::vector<store::IntervalRecord*> list;
+    std::vector<IntervalRecord*> list;
     for (std::size_t next = 0; next < order.size();) {
         list.clear();
         auto key_id = intervals[order[next]].key_id;

@@ -2,7 +2,8 @@
 // compared by key — a changed value is one row, never a removal and an addition.
 #pragma once
 
-#include "libforensic/store/store.hpp"
+#include "libforensic/model/snapshot.hpp"
+#include "libforensic/store/store_fwd.hpp"
 
 #include <optional>
 #include <string>
@@ -32,13 +33,13 @@ struct DiffOptions {
 };
 
 struct DiffResult {
-    store::SnapshotInfo from;
-    store::SnapshotInfo to;
+    SnapshotInfo from;
+    SnapshotInfo to;
     std::vector<FactChange> changes; // by source, subject, key
 };
 
 // A may be later than B: "before" is always A's value.
-DiffResult diff_snapshots(store::Store& store, const store::SnapshotInfo& a, const store::SnapshotInfo& b,
+DiffResult diff_snapshots(store::Store& store, const SnapshotInfo& a, const SnapshotInfo& b,
                           const DiffOptions& options);
 
 // True when `key` matches one of the globs.

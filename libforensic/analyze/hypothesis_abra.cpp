@@ -13,7 +13,7 @@ namespace {
 struct Generation {
     long long number = 0;
     TimeNs created = 0;
-    std::optional<store::IntervalRecord> abra; // abra.store_path, or abra.present=false
+    std::optional<IntervalRecord> abra; // abra.store_path, or abra.present=false
 };
 
 std::map<long long, Generation> generations(const AttributionContext& c)
@@ -93,7 +93,7 @@ Hypothesis test_abra_changed(const AttributionContext& c)
     if (!around_bad || (before_good && around_bad->snapshot.taken_at <= before_good->snapshot.taken_at))
         around_bad = c.observed_after("abra", *w.bad);
     if (before_good && around_bad && before_good->snapshot.id != around_bad->snapshot.id) {
-        auto hash = [&](const store::SnapshotCoverage& at) -> std::optional<StoredFact> {
+        auto hash = [&](const SnapshotCoverage& at) -> std::optional<StoredFact> {
             for (auto& f : c.state(at, "abra", std::string("active")))
                 if (f.key == "sha256") return f;
             return std::nullopt;

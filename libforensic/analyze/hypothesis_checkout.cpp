@@ -22,7 +22,7 @@ std::optional<HeadAt> head_at(const AttributionContext& c, const std::vector<Hea
     for (const auto& m : moves)
         if (m.time <= t) last = &m;
     if (last) return HeadAt{last->to, last->evidence};
-    auto from_snapshot = [&](const std::optional<store::SnapshotCoverage>& at) -> std::optional<HeadAt> {
+    auto from_snapshot = [&](const std::optional<SnapshotCoverage>& at) -> std::optional<HeadAt> {
         if (!at) return std::nullopt;
         for (const auto& f : c.state(*at, "recipes", c.recipe()))
             if (f.key == "head.commit") return HeadAt{f.value, c.evidence_at(f, *at, "HEAD in this snapshot")};

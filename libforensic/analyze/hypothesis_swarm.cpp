@@ -12,14 +12,14 @@
 namespace forensic::analyze {
 namespace {
 
-using History = std::vector<store::IntervalRecord>;
+using History = std::vector<IntervalRecord>;
 
-bool overlaps(const store::IntervalRecord& i, TimeNs from, std::optional<TimeNs> to)
+bool overlaps(const IntervalRecord& i, TimeNs from, std::optional<TimeNs> to)
 {
     return (!to || i.valid_from < *to) && (!i.valid_to || *i.valid_to > from);
 }
 
-const store::IntervalRecord* covering(const History& history, const std::string& key, TimeNs t)
+const IntervalRecord* covering(const History& history, const std::string& key, TimeNs t)
 {
     for (const auto& i : history)
         if (i.key == key && i.valid_from <= t && (!i.valid_to || *i.valid_to > t)) return &i;
@@ -30,7 +30,7 @@ const store::IntervalRecord* covering(const History& history, const std::string&
 struct Update {
     TimeNs from = 0;
     std::optional<TimeNs> to;
-    const store::IntervalRecord* started = nullptr;
+    const IntervalRecord* started = nullptr;
 };
 
 History history_of(const AttributionContext& c, const std::string& service)

@@ -6,7 +6,7 @@
 namespace forensic::analyze {
 namespace {
 
-std::optional<StoredFact> recipe_fact(const AttributionContext& c, const std::optional<store::SnapshotCoverage>& at,
+std::optional<StoredFact> recipe_fact(const AttributionContext& c, const std::optional<SnapshotCoverage>& at,
                                       const std::string& key)
 {
     if (!at) return std::nullopt;

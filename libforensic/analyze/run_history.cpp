@@ -21,7 +21,7 @@ std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const
     // The newest value of each subject's recipe wins, as in load_runs. A
     // year holds tens of thousands of runs: pointed to, not copied.
     auto mappings = store.recipe_mappings(host, "runs", std::nullopt);
-    std::unordered_map<std::string_view, const store::IntervalRecord*> newest;
+    std::unordered_map<std::string_view, const IntervalRecord*> newest;
     newest.reserve(mappings.size());
     for (const auto& f : mappings) {
         if (!f.subject.starts_with("run/")) continue;

@@ -121,7 +121,7 @@ private:
         });
         // Sorted by fact and then by start, each fact's first sighting leads
         // its run (half a million rows in a year: no tree of copied values).
-        std::vector<const store::IntervalRecord*> sightings;
+        std::vector<const IntervalRecord*> sightings;
         sightings.reserve(rows.size());
         for (const auto& row : rows)
             if (wanted(row.source, row.subject)) sightings.push_back(&row);
@@ -129,7 +129,7 @@ private:
             return std::tie(a->key_id, a->value, *a->event_time, a->valid_from) <
                    std::tie(b->key_id, b->value, *b->event_time, b->valid_from);
         });
-        std::vector<const store::IntervalRecord*> first_seen;
+        std::vector<const IntervalRecord*> first_seen;
         for (const auto* row : sightings) {
             const auto* last = first_seen.empty() ? nullptr : first_seen.back();
             if (!last || last->key_id != row->key_id || last->value != row->value || last->event_time != row->event_time)
@@ -142,7 +142,7 @@ private:
             if (!in_changes(row->valid_from)) beyond.emplace_back(row->key_id, row->valid_from);
         auto replaced_beyond = store_.intervals_ending(host_, beyond);
         events.reserve(events.size() + first_seen.size());
-        auto replaced = [&](long long key_id, TimeNs at) -> const store::IntervalRecord* {
+        auto replaced = [&](long long key_id, TimeNs at) -> const IntervalRecord* {
             if (in_changes(at)) {
                 auto found = ended_.find({key_id, at});
                 return found == ended_.end() ? nullptr : found->second;
@@ -205,10 +205,10 @@ private:
 
     // Everything in one read; for one recipe, what belongs to it, source by source.
     template <typename Read>
-    std::vector<store::IntervalRecord> scoped(Read read) const
+    std::vector<IntervalRecord> scoped(Read read) const
     {
         if (scope_.everything()) return read(nullptr);
-        std::vector<store::IntervalRecord> rows;
+        std::vector<IntervalRecord> rows;
         for (const auto& part : scope_.selections()) {
             if (options_.source && part.source != *options_.source) continue;
             auto more = read(&part);
@@ -224,8 +224,8 @@ private:
         if (!lo_) return;
         // Per key and boundary time: the interval that ended there and the one that began.
         struct Boundary {
-            const store::IntervalRecord* ended = nullptr;
-            const store::IntervalRecord* began = nullptr;
+            const IntervalRecord* ended = nullptr;
+            const IntervalRecord* began = nullptr;
         };
         std::map<std::pair<long long, TimeNs>, Boundary> boundaries;
         for (const auto& row : changes_) {
@@ -278,15 +278,15 @@ private:
     store::Store& store_;
     const TimelineOptions& options_;
     std::string host_;
-    std::vector<store::SnapshotCoverage> coverage_;
+    std::vector<SnapshotCoverage> coverage_;
     RecipeScope scope_;
     std::unordered_map<TimeNs, long long> snapshot_ids_;
     std::map<std::string, std::vector<TimeNs>, std::less<>> observed_at_; // by source, ascending
     std::optional<GenerationAbra> generations_;
     TimeNs window_first_ = 0, window_last_ = 0; // the sort times build() is after, [first, last)
     std::optional<TimeNs> lo_, hi_;             // the span load_changes read, (lo, hi]
-    std::vector<store::IntervalRecord> changes_;
-    std::map<std::pair<long long, TimeNs>, const store::IntervalRecord*> ended_; // by key and end
+    std::vector<IntervalRecord> changes_;
+    std::map<std::pair<long long, TimeNs>, const IntervalRecord*> ended_; // by key and end
 };
 
 } // namespace

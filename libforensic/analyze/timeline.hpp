@@ -10,7 +10,8 @@
 #pragma once
 
 #include "libforensic/analyze/diff.hpp"
-#include "libforensic/store/store.hpp"
+#include "libforensic/model/snapshot.hpp"
+#include "libforensic/store/store_fwd.hpp"
 
 #include <functional>
 #include <optional>

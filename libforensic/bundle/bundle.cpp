@@ -69,7 +69,7 @@ void normalise(SnapshotInput& snapshot)
         });
 }
 
-SnapshotInput snapshot_as_input(store::Store& store, const store::SnapshotInfo& snapshot)
+SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot)
 {
     SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {}, {}};
     for (const auto& run : store.collector_runs(snapshot.id)) {

@@ -17,7 +17,7 @@ inline constexpr int format_version = 1;
 
 // The snapshot as stored: every collector's status, and for each collector
 // that succeeded the facts it saw (its state at that snapshot).
-SnapshotInput snapshot_as_input(store::Store& store, const store::SnapshotInfo& snapshot);
+SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot);
 
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
 
@@ -34,7 +34,7 @@ enum class ImportOutcome { imported, already_present };
 
 struct ImportResult {
     ImportOutcome outcome;
-    store::SnapshotInfo snapshot;
+    SnapshotInfo snapshot;
 };
 
 // Stores the bundle unless an identical snapshot (same host and time, same

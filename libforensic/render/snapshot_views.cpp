@@ -7,7 +7,7 @@
 
 namespace forensic::render {
 
-ordered_json snapshot_json(const store::SnapshotInfo& s)
+ordered_json snapshot_json(const SnapshotInfo& s)
 {
     return ordered_json{{"id", s.id},
                         {"host", s.host},
@@ -17,7 +17,7 @@ ordered_json snapshot_json(const store::SnapshotInfo& s)
                         {"tool_version", s.tool_version}};
 }
 
-ordered_json collector_run_json(const store::CollectorRunInfo& r)
+ordered_json collector_run_json(const CollectorRunInfo& r)
 {
     ordered_json out{{"name", r.collector}, {"status", to_string(r.status)}};
     out["error"] = r.error.empty() ? ordered_json(nullptr) : ordered_json(r.error);
@@ -37,7 +37,7 @@ ordered_json stored_fact_json(const StoredFact& f)
     return out;
 }
 
-std::string write_summary_text(const store::WriteSummary& summary)
+std::string write_summary_text(const WriteSummary& summary)
 {
     const auto& s = summary.snapshot;
     std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
@@ -52,7 +52,7 @@ std::string write_summary_text(const store::WriteSummary& summary)
     return out + table.str("  ");
 }
 
-ordered_json write_summary_json(const store::WriteSummary& summary)
+ordered_json write_summary_json(const WriteSummary& summary)
 {
     ordered_json out{{"snapshot", snapshot_json(summary.snapshot)}};
     auto& collectors = out["collectors"] = ordered_json::array();
@@ -60,7 +60,7 @@ ordered_json write_summary_json(const store::WriteSummary& summary)
     return out;
 }
 
-std::string snapshot_list_text(const std::vector<store::SnapshotInfo>& snapshots)
+std::string snapshot_list_text(const std::vector<SnapshotInfo>& snapshots)
 {
     Table table({"id", "host", "taken_at", "status", "forensic"});
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
@@ -68,7 +68,7 @@ std::string snapshot_list_text(const std::vector<store::SnapshotInfo>& snapshots
     return table.str();
 }
 
-ordered_json snapshot_list_json(const std::vector<store::SnapshotInfo>& snapshots)
+ordered_json snapshot_list_json(const std::vector<SnapshotInfo>& snapshots)
 {
     ordered_json out = ordered_json::array();
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) out.push_back(snapshot_json(*it));
@@ -80,7 +80,7 @@ std::string show_text(const SnapshotState& state)
     const auto& s = state.snapshot;
     std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
                       " (" + s.status + ", forensic " + s.tool_version + ")\n";
-    std::map<std::string, const store::CollectorRunInfo*> runs;
+    std::map<std::string, const CollectorRunInfo*> runs;
     for (const auto& c : state.collectors) {
         runs[c.collector] = &c;
         if (c.status != CollectorStatus::ok)

@@ -1,7 +1,7 @@
 // Text and JSON forms of snapshot, list and show.
 #pragma once
 
-#include "libforensic/store/store.hpp"
+#include "libforensic/model/snapshot.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,22 +11,22 @@ namespace forensic::render {
 
 using nlohmann::ordered_json;
 
-ordered_json snapshot_json(const store::SnapshotInfo& snapshot);
-ordered_json collector_run_json(const store::CollectorRunInfo& run);
+ordered_json snapshot_json(const SnapshotInfo& snapshot);
+ordered_json collector_run_json(const CollectorRunInfo& run);
 ordered_json stored_fact_json(const StoredFact& fact);
 
 // `forensic snapshot`: the stored snapshot and one line per collector.
-std::string write_summary_text(const store::WriteSummary& summary);
-ordered_json write_summary_json(const store::WriteSummary& summary);
+std::string write_summary_text(const WriteSummary& summary);
+ordered_json write_summary_json(const WriteSummary& summary);
 
 // `forensic list`: newest first.
-std::string snapshot_list_text(const std::vector<store::SnapshotInfo>& snapshots);
-ordered_json snapshot_list_json(const std::vector<store::SnapshotInfo>& snapshots);
+std::string snapshot_list_text(const std::vector<SnapshotInfo>& snapshots);
+ordered_json snapshot_list_json(const std::vector<SnapshotInfo>& snapshots);
 
 // `forensic show`.
 struct SnapshotState {
-    store::SnapshotInfo snapshot;
-    std::vector<store::CollectorRunInfo> collectors;
+    SnapshotInfo snapshot;
+    std::vector<CollectorRunInfo> collectors;
     std::vector<StoredFact> facts;
 };
 std::string show_text(const SnapshotState& state);

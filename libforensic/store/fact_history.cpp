@@ -52,11 +52,6 @@ std::string json_string_array(const std::vector<std::string>& items)
 
 } // namespace
 
-bool SnapshotCoverage::observed(const std::string& source) const
-{
-    return std::find(ok_collectors.begin(), ok_collectors.end(), source) != ok_collectors.end();
-}
-
 namespace {
 
 // Intervals that began in (lo, hi] and also satisfy `begun_also`, then those

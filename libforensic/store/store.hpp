@@ -3,6 +3,8 @@
 #pragma once
 
 #include "libforensic/model/fact.hpp"
+#include "libforensic/model/interval.hpp"
+#include "libforensic/model/snapshot.hpp"
 #include "libforensic/store/sqlite.hpp"
 
 #include <chrono>
@@ -15,30 +17,6 @@
 #include <vector>
 
 namespace forensic::store {
-
-struct SnapshotInfo {
-    long long id = 0;
-    std::string host;
-    TimeNs taken_at = 0;
-    TimeNs finished_at = 0;
-    std::string tool_version;
-    std::string status; // ok | partial
-};
-
-struct CollectorRunInfo {
-    std::string collector;
-    CollectorStatus status = CollectorStatus::ok;
-    std::string error;
-    long long opened = 0;    // intervals begun by this snapshot
-    long long closed = 0;    // intervals ended by this snapshot
-    long long unchanged = 0; // facts seen again with the same value (or carried for a subject in error)
-    long long errors = 0;    // error facts reported
-};
-
-struct WriteSummary {
-    SnapshotInfo snapshot;
-    std::vector<CollectorRunInfo> collectors;
-};
 
 struct WriteHooks {
     // Called after each collector's facts are written, inside the transaction.
@@ -54,26 +32,6 @@ struct FactFilter {
 struct SubjectSelection {
     std::string source;
     std::optional<std::vector<std::string>> subjects; // none: every subject
-};
-
-// One interval with its fact identity, for the analysis commands.
-struct IntervalRecord {
-    long long key_id = 0;
-    std::string source;
-    std::string subject;
-    std::string key;
-    std::string value;
-    std::optional<TimeNs> event_time;
-    TimeNs valid_from = 0;
-    std::optional<TimeNs> valid_to;
-};
-
-// A snapshot and the collectors that succeeded in it (only they observed).
-struct SnapshotCoverage {
-    SnapshotInfo snapshot;
-    std::vector<std::string> ok_collectors;
-
-    bool observed(const std::string& source) const;
 };
 
 inline constexpr std::chrono::milliseconds default_busy_timeout{60'000};
