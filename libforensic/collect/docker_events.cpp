@@ -71,18 +71,12 @@ std::vector<Fact> backfill_facts(const std::vector<DockerEvent>& buffered, std::
 {
     std::vector<Fact> facts;
     std::optional<TimeNs> oldest;
+    std::vector<DockerEvent> wanted;
     for (const auto& event : buffered) {
         oldest = oldest ? std::min(*oldest, event.time) : event.time;
-        if (event.type != "service" || (since && event.time < *since)) continue;
-        auto fact = service_event_fact(event);
-        // Two events of one service in one nanosecond: numbered, as reflog keys are.
-        auto key = fact.key;
-        for (int k = 2; std::any_of(facts.begin(), facts.end(),
-                                    [&](const Fact& f) { return f.subject == fact.subject && f.key == fact.key; });
-             ++k)
-            fact.key = key + "#" + std::to_string(k);
-        facts.push_back(std::move(fact));
+        if (!since || event.time >= *since) wanted.push_back(event);
     }
+    add_service_event_facts(wanted, facts);
     if (since)
         if (auto gap = buffer_gap(oldest, *since, until)) facts.push_back(std::move(*gap));
     return facts;

@@ -4,6 +4,7 @@
 #include "libforensic/util/json_text.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace forensic::collect {
 namespace {
@@ -94,6 +95,18 @@ Fact service_event_fact(const DockerEvent& event)
     for (const auto& [key, attribute] : event.attributes)
         if (key != "name") value += " " + encode(key) + "=" + encode(attribute);
     return Fact{subject, std::string(swarm_events::event_prefix) + format_rfc3339_fixed(event.time), value, event.time};
+}
+
+void add_service_event_facts(const std::vector<DockerEvent>& events, std::vector<Fact>& facts)
+{
+    std::set<std::pair<std::string, std::string>> names;
+    for (const auto& event : events) {
+        if (event.type != "service") continue;
+        auto fact = service_event_fact(event);
+        auto key = fact.key;
+        for (int k = 2; !names.emplace(fact.subject, fact.key).second; ++k) fact.key = key + "#" + std::to_string(k);
+        facts.push_back(std::move(fact));
+    }
 }
 
 std::optional<ServiceEvent> read_service_event(const std::string& subject, const std::string& key,

@@ -51,6 +51,10 @@ DockerEvent parse_docker_event(std::string_view line, const std::string& origin)
 // The fact of a service event (subject: the service's name, else its id).
 Fact service_event_fact(const DockerEvent& event);
 
+// The facts of `events` (service events only), appended to `facts`; two of
+// one service in one nanosecond are numbered `#2`, `#3`, as reflog keys are.
+void add_service_event_facts(const std::vector<DockerEvent>& events, std::vector<Fact>& facts);
+
 // An event fact read back.
 struct ServiceEvent {
     std::string service;

@@ -29,6 +29,7 @@ struct CollectorRunInfo {
     long long unchanged = 0; // facts seen again with the same value (or carried for a subject in error)
     long long errors = 0;    // error facts reported
     Coverage coverage = Coverage::full;
+    std::vector<std::string> observed_subjects{}; // Coverage::subjects: the subjects it named, sorted
 };
 
 // What one write stored: the snapshot and each collector's account.

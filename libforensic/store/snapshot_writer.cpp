@@ -62,8 +62,31 @@ void record_observed(sql::Database& db, long long snapshot_id, const CollectorRu
 
 WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
 {
-    validate(input);
     sql::Transaction txn(db_);
+    auto summary = write_one(input, hooks);
+    txn.commit();
+    return summary;
+}
+
+std::vector<WriteSummary> Store::write(const std::vector<SnapshotInput>& inputs)
+{
+    sql::Transaction txn(db_);
+    std::vector<WriteSummary> out;
+    for (const auto& input : inputs) out.push_back(write_one(input, {}));
+    txn.commit();
+    return out;
+}
+
+bool Store::has_snapshot_at(const std::string& host, TimeNs taken_at)
+{
+    sql::Statement q(db_, "SELECT 1 FROM snapshot s JOIN host h ON h.id = s.host_id WHERE h.name = ? AND s.taken_at = ?");
+    q.bind(host).bind(taken_at);
+    return q.step();
+}
+
+WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hooks)
+{
+    validate(input);
     auto host_id = ensure_host(db_, input.host);
     {
         sql::Statement existing(db_, "SELECT id FROM snapshot WHERE host_id = ? AND taken_at = ?");
@@ -114,7 +137,6 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
         if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
         insert_tag.run();
     }
-    txn.commit();
     return summary;
 }
 

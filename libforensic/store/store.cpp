@@ -118,6 +118,8 @@ std::vector<CollectorRunInfo> Store::collector_runs(long long snapshot_id)
         out.push_back(CollectorRunInfo{q.column_text(0), collector_status_from_string(q.column_text(1)),
                                        q.column_text(2), q.column_int(3), q.column_int(4), q.column_int(5),
                                        q.column_int(6), coverage_from_string(q.column_text(7))});
+    for (auto& run : out)
+        if (run.coverage == Coverage::subjects) run.observed_subjects = observed_subjects(snapshot_id, run.collector);
     return out;
 }
 

@@ -116,8 +116,14 @@ public:
 
     // Stores one snapshot in one transaction; see snapshot_writer.cpp.
     WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});
+    // Stores several (a burst of watch records) in one transaction: all or none.
+    std::vector<WriteSummary> write(const std::vector<SnapshotInput>& inputs);
+    // Whether `host` has a snapshot (or watch record) taken exactly then.
+    bool has_snapshot_at(const std::string& host, TimeNs taken_at);
 
 private:
+    WriteSummary write_one(const SnapshotInput& input, const WriteHooks& hooks);
+
     sql::Database db_;
 };
 
