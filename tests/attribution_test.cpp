@@ -8,6 +8,7 @@
 
 #include "libforensic/analyze/attribution.hpp"
 #include "libforensic/analyze/blast_radius.hpp"
+#include "libforensic/analyze/run_history.hpp"
 #include "libforensic/analyze/timeline.hpp"
 #include "libforensic/render/attribution_views.hpp"
 #include "libforensic/store/store.hpp"
@@ -180,11 +181,16 @@ TEST_CASE("a swarm rollback is attributed, with abra, refs and checkout refuted 
     CHECK(a.expected == "7ae7b0f76efb");
     CHECK(a.observed == "eb96de94+U");
     CHECK(a.observed_commit == "eb96de94");
+    // A rollback by the updater: not one asked for (PreviousSpec dropped);
+    // whether a deploy followed, only a capture after it could say.
     CHECK(statuses(a) == std::map<std::string, std::string>{{"abra-changed", "refuted"},
                                                             {"checkout-mismatch", "refuted"},
+                                                            {"manual-rollback", "refuted"},
+                                                            {"redeploy", "inconclusive"},
                                                             {"ref-moved", "refuted"},
                                                             {"swarm-rollback", "supported"},
                                                             {"untracked-files", "refuted"}});
+    CHECK_FALSE(hypothesis(a, "redeploy").missing.empty());
     const auto& swarm = hypothesis(a, "swarm-rollback");
     CHECK(has_evidence(swarm, "update_status.state", "rollback_completed"));
     CHECK(has_evidence(swarm, "stamp.chaos_version", "7ae7b0f7+U"));           // in flight
@@ -211,7 +217,9 @@ TEST_CASE("a checkout really at another commit with no rollback is checkout-mism
     auto a = attribute_run(c.db);
     CHECK(a.verdict == "checkout-mismatch");
     CHECK(statuses(a).at("swarm-rollback") == "refuted");
-    CHECK(hypothesis(a, "checkout-mismatch").summary.find("never reached 7ae7b0f7") != std::string::npos);
+    // HEAD at the deploy (UpdateStatus.StartedAt 05:50) was the stamped commit.
+    CHECK(hypothesis(a, "checkout-mismatch").summary.find("eb96de94, the commit the stamp reports at the deploy") !=
+          std::string::npos);
     // The stamp being an older release's commit alone is no evidence of a rollback.
     CHECK(a.observed_is.find("tag 0.7.0+3.3.1") != std::string::npos);
 }
@@ -290,7 +298,7 @@ TEST_CASE("attribute --json is byte-identical across runs and matches its golden
     std::vector<std::string> fields;
     for (const auto& [k, v] : doc.items()) fields.push_back(k);
     CHECK(fields == std::vector<std::string>{"recipe", "expected", "observed", "observed_commit", "observed_is", "verdict",
-                                             "hypotheses", "window"});
+                                             "verdict_reason", "hypotheses", "window"});
     auto both = forensic::test::forensic_run({"attribute", "--db", c.file, "--recipe", "discourse", "--run", "m2p",
                                               "--observed", "x"});
     CHECK(both.exit_code == 2);
@@ -308,34 +316,55 @@ void write_blast_host(store::Store& db)
         recipes.push_back({name, "head.commit", H, {}});
         recipes.push_back({name, "release:1.0.0+1", release_commit, {}});
     };
-    auto run = [&](const std::string& id, const std::string& name, const char* finished, const char* upgrade) {
+    auto run = [&](const std::string& id, const std::string& name, const char* started, const char* finished,
+                   const char* upgrade) {
         runs.push_back({"run/" + id, "recipe", name, t(finished)});
+        runs.push_back({"run/" + id, "started", started, t(started)});
         runs.push_back({"run/" + id, "finished", finished, t(finished)});
         runs.push_back({"run/" + id, "tier:upgrade", upgrade, t(finished)});
     };
-    auto service = [&](const std::string& name, const std::string& recipe_name, const char* order, const char* state) {
+    // As docker service inspect shows it: after an update that completed, or
+    // after the updater's own rollback (rollback_completed, no PreviousSpec,
+    // StartedAt of the failed update).
+    auto service = [&](const std::string& name, const std::string& recipe_name, const char* action, const char* order,
+                       const char* state, const char* started, const std::string& stamp) {
         swarm.push_back({name, "recipe", recipe_name, {}});
-        swarm.push_back({name, "update_config.failure_action", "rollback", {}});
+        swarm.push_back({name, "stamp.chaos_version", stamp + "+U", {}});
+        swarm.push_back({name, "stamp.commit", stamp, {}});
+        swarm.push_back({name, "update_config.failure_action", action, {}});
         swarm.push_back({name, "update_config.order", order, {}});
         swarm.push_back({name, "update_status.state", state, {}});
+        swarm.push_back({name, "update_status.started_at", started, t(started)});
+        swarm.push_back({name, "previous_spec.present", std::string(state) == "completed" ? "true" : "false", {}});
     };
+    // discourse: the seed case — HC1 saw the base, the updater rolled back.
     recipe("discourse", E);
-    run("m2p", "discourse", "2026-06-10T07:00:00Z", "fail");
+    run("m2p", "discourse", "2026-06-10T05:30:00Z", "2026-06-10T07:00:00Z", "fail");
     runs.push_back({"run/m2p", "hc1.observed", "eb96de94+U", t("2026-06-10T07:00:00Z")});
     runs.push_back({"run/m2p", "hc1.expected", "7ae7b0f76efb", t("2026-06-10T07:00:00Z")});
-    run("184", "discourse", "2026-06-05T05:00:00Z", "pass");
-    service("discourse_app", "discourse", "start-first", "completed");
-    recipe("n8n", OTHER);
-    run("162", "n8n", "2026-06-10T09:00:00Z", "pass");
-    service("n8n_app", "n8n", "start-first", "completed");
+    run("184", "discourse", "2026-06-05T04:00:00Z", "2026-06-05T05:00:00Z", "pass");
+    service("discourse_app", "discourse", "rollback", "start-first", "rollback_completed", "2026-06-10T05:50:00Z",
+            "eb96de94");
+    // mailu: the same look (an older release's commit stamped), no rollback: another failure.
+    recipe("mailu", E);
+    run("172", "mailu", "2026-06-09T10:00:00Z", "2026-06-09T11:00:00Z", "fail");
+    runs.push_back({"run/172", "hc1.observed", "eb96de94+U", t("2026-06-09T11:00:00Z")});
+    runs.push_back({"run/172", "hc1.expected", "7ae7b0f76efb", t("2026-06-09T11:00:00Z")});
+    service("mailu_app", "mailu", "rollback", "stop-first", "completed", "2026-06-09T10:20:00Z", "eb96de94");
+    // lasuite: its upgrade passed, and the updater rolled it back all the same.
     recipe("lasuite", OTHER);
-    run("170", "lasuite", "2026-06-09T09:00:00Z", "pass");
-    service("lasuite_app", "lasuite", "stop-first", "rollback_completed");
+    run("170", "lasuite", "2026-06-09T08:00:00Z", "2026-06-09T09:00:00Z", "pass");
+    service("lasuite_app", "lasuite", "rollback", "stop-first", "rollback_completed", "2026-06-09T08:30:00Z", "11111111");
+    // n8n: rollback with start-first (the seed's risk); gitea: rollback, stop-first; kuma: pause.
+    recipe("n8n", OTHER);
+    run("162", "n8n", "2026-06-10T08:00:00Z", "2026-06-10T09:00:00Z", "pass");
+    service("n8n_app", "n8n", "rollback", "start-first", "completed", "2026-06-10T08:20:00Z", "22222222");
+    recipe("gitea", OTHER);
+    run("174", "gitea", "2026-06-10T08:00:00Z", "2026-06-10T09:30:00Z", "pass");
+    service("gitea_app", "gitea", "rollback", "stop-first", "completed", "2026-06-10T08:20:00Z", "33333333");
     recipe("kuma", OTHER);
-    run("171", "kuma", "2026-06-09T10:00:00Z", "pass");
-    service("kuma_app", "kuma", "stop-first", "completed");
-    recipe("mailu", OTHER);
-    run("172", "mailu", "2026-06-09T11:00:00Z", "fail");
+    run("171", "kuma", "2026-06-09T09:30:00Z", "2026-06-09T10:00:00Z", "pass");
+    service("kuma_app", "kuma", "pause", "stop-first", "completed", "2026-06-09T09:40:00Z", "44444444");
     recipe("drone", OTHER);
     db.write(SnapshotInput{"cc-ci", at, at + 1, "test",
                            {CollectorRun{"recipes", CollectorStatus::ok, {}, recipes},
@@ -354,21 +383,29 @@ TEST_CASE("blast-radius classifies one recipe of each status, sorted by status t
     auto radius = analyze::blast_radius(db, {});
     std::vector<std::string> rows;
     for (const auto& r : radius.rows) rows.push_back(std::string(to_string(r.status)) + " " + r.recipe);
-    CHECK(rows == std::vector<std::string>{"affected discourse", "affected lasuite", "exposed n8n", "other-failure mailu",
-                                           "clean kuma", "no-evidence drone"});
-    CHECK(radius.rows[0].signature.find("older release 1.0.0+1") != std::string::npos);
-    CHECK(radius.rows[1].signature == "swarm rolled lasuite_app back after an upgrade");
-    CHECK(radius.rows[2].signature.find("n8n_app") != std::string::npos);
-    REQUIRE(radius.rows[2].latest);
-    CHECK(radius.rows[2].latest->run == "162");
+    CHECK(rows == std::vector<std::string>{"affected discourse", "affected lasuite", "exposed gitea", "exposed n8n",
+                                           "other-failure mailu", "clean kuma", "no-evidence drone"});
+    INFO(radius.rows[0].signature);
+    CHECK(radius.rows[0].signature.starts_with("the same cause, in run m2p: Swarm's updater rolled discourse_app back"));
+    CHECK(radius.rows[1].signature.find("the run's upgrade passed all the same") != std::string::npos);
+    // A stale stamp alone is not the cause: it says why it is another failure.
+    CHECK(radius.rows[4].signature.find("older release 1.0.0+1") != std::string::npos);
+    CHECK(radius.rows[4].signature.find("no rollback of the app service is established") != std::string::npos);
+    // Exposed: any service Swarm may roll back; start-first named where it is set.
+    CHECK(radius.rows[2].signature.find("start-first") == std::string::npos);
+    CHECK(radius.rows[3].signature.find("Order=start-first raises the risk") != std::string::npos);
+    REQUIRE(radius.rows[3].latest);
+    CHECK(radius.rows[3].latest->run == "162");
 
     analyze::BlastOptions only;
     only.recipes = {"kuma", "n8n"};
     CHECK(analyze::blast_radius(db, only).rows.size() == 2);
     analyze::BlastOptions since;
-    since.since = t("2026-06-10T08:00:00Z"); // only n8n's run is that recent
-    for (const auto& r : analyze::blast_radius(db, since).rows)
-        if (r.recipe == "kuma" || r.recipe == "mailu") CHECK(r.status == analyze::BlastStatus::no_evidence);
+    since.since = t("2026-06-10T08:00:00Z"); // only n8n's and gitea's runs are that recent
+    for (const auto& r : analyze::blast_radius(db, since).rows) {
+        if (r.recipe == "kuma") CHECK(r.status == analyze::BlastStatus::no_evidence);
+        if (r.recipe == "mailu") CHECK(r.status == analyze::BlastStatus::exposed); // its service, whatever the runs
+    }
 
     forensic::test::check_golden("blast-radius.txt", render::blast_radius_text(radius));
     forensic::test::check_golden("blast-radius.json", render::blast_radius_json(radius).dump(2) + "\n");
@@ -389,15 +426,15 @@ TEST_CASE("blast-radius reads an enrolment file and names a bad line")
     }
 }
 
-TEST_CASE("services torn down after their run are judged by their last state; a newer deployment supersedes a rollback")
+TEST_CASE("services torn down after their run are judged by what was recorded of that run; a newer run supersedes it")
 {
     TempDir dir;
     store::Store db(dir / "b.db", store::Store::Access::write);
     write_blast_host(db);
-    auto night = [&](const char* at, std::vector<Fact> swarm) {
-        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", {CollectorRun{"swarm", CollectorStatus::ok, {}, swarm}}, {}});
+    auto night = [&](const char* at, std::vector<CollectorRun> runs) {
+        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", std::move(runs), {}});
     };
-    night("2026-06-12T03:00:00Z", {}); // every app torn down
+    night("2026-06-12T03:00:00Z", {CollectorRun{"swarm", CollectorStatus::ok, {}, {}}}); // every app torn down
     auto status_of = [&](const std::string& recipe) {
         for (const auto& r : analyze::blast_radius(db, {}).rows)
             if (r.recipe == recipe) return std::string(to_string(r.status));
@@ -405,12 +442,21 @@ TEST_CASE("services torn down after their run are judged by their last state; a 
     };
     CHECK(status_of("n8n") == "exposed");
     CHECK(status_of("lasuite") == "affected");
-    night("2026-06-13T03:00:00Z", {{"lasuite2_app", "recipe", "lasuite", {}},
-                                   {"lasuite2_app", "update_config.failure_action", "rollback", {}},
-                                   {"lasuite2_app", "update_config.order", "stop-first", {}},
-                                   {"lasuite2_app", "update_status.state", "completed", {}}});
+    // A later run of lasuite, its new deployment kept by Swarm: that is its latest upgrade now.
+    std::vector<Fact> runs = {{"run/175", "recipe", "lasuite", t("2026-06-13T02:00:00Z")},
+                              {"run/175", "started", "2026-06-13T01:00:00Z", t("2026-06-13T01:00:00Z")},
+                              {"run/175", "finished", "2026-06-13T02:00:00Z", t("2026-06-13T02:00:00Z")},
+                              {"run/175", "tier:upgrade", "pass", t("2026-06-13T02:00:00Z")}};
+    // (The runs collector still sees the earlier runs' results.)
+    for (const auto& r : analyze::load_recipe_runs(db, "cc-ci", "lasuite")) (void)r;
+    night("2026-06-13T03:00:00Z", {CollectorRun{"swarm", CollectorStatus::ok, {},
+                                                {{"lasuite2_app", "recipe", "lasuite", {}},
+                                                 {"lasuite2_app", "update_config.failure_action", "pause", {}},
+                                                 {"lasuite2_app", "update_config.order", "stop-first", {}},
+                                                 {"lasuite2_app", "update_status.state", "completed", {}}}},
+                                   CollectorRun{"runs", CollectorStatus::ok, {}, runs}});
     CHECK(status_of("lasuite") == "clean");
-    // As of before that deployment, it was affected.
+    // As of before that run, it was affected.
     analyze::BlastOptions earlier;
     earlier.as_of = "2026-06-12";
     for (const auto& r : analyze::blast_radius(db, earlier).rows)

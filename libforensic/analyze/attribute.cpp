@@ -18,17 +18,28 @@ const RunRecord* find_run(const std::vector<RunRecord>& runs, const std::string&
 }
 
 // The run that showed the symptom: the one named, else the newest failing
-// upgrade whose HC1 stamp is the observed one, else the newest failing upgrade.
+// upgrade whose HC1 stamp is the observed one (the runs are oldest first, so
+// the search goes from the end), else, without --observed, the newest failing
+// upgrade.
 const RunRecord* failing_run(const std::vector<RunRecord>& runs, const AttributeOptions& o)
 {
     if (o.run) return find_run(runs, *o.run);
-    const RunRecord* newest = nullptr;
-    for (const auto& r : runs) {
-        if (!r.upgrade_failed()) continue;
-        if (o.observed && r.hc1_observed && *r.hc1_observed == *o.observed) return &r;
-        newest = &r;
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+        if (!it->upgrade_failed()) continue;
+        if (!o.observed || (it->hc1_observed && *it->hc1_observed == *o.observed)) return &*it;
     }
-    return o.observed ? nullptr : newest;
+    return nullptr;
+}
+
+// What each hypothesis acts on, nearest to the label first: why a supported
+// one outranks another.
+std::string acts_on(const std::string& id)
+{
+    if (id == "swarm-rollback" || id == "manual-rollback" || id == "redeploy") return "the spec Swarm runs";
+    if (id == "checkout-mismatch") return "the code abra stamped";
+    if (id == "ref-moved") return "how refs resolved";
+    if (id == "abra-changed") return "the tool that stamps";
+    return "the worktree flag";
 }
 
 std::string tag_of(const std::string& key)
@@ -50,8 +61,8 @@ const char* to_string(HypothesisStatus status)
 
 const std::vector<std::string>& hypothesis_order()
 {
-    static const std::vector<std::string> order = {"swarm-rollback", "checkout-mismatch", "ref-moved", "abra-changed",
-                                                   "untracked-files"};
+    static const std::vector<std::string> order = {"swarm-rollback", "manual-rollback", "redeploy",
+                                                   "checkout-mismatch", "ref-moved", "abra-changed", "untracked-files"};
     return order;
 }
 
@@ -138,20 +149,31 @@ Attribution attribute(store::Store& store, const AttributeOptions& o)
                          " is recorded to bound the window; give --good and --bad");
     if (*a.window.bad < *a.window.good) throw UsageError("--bad is before --good");
 
-    AttributionContext context(store, a.host, a.recipe, expected, observed, a.window);
+    AttributionContext context(store, a.host, a.recipe, expected, observed, a.window, std::move(runs));
     // In the order of hypothesis_order(), which ranks them.
-    for (auto* test : {test_swarm_rollback, test_checkout_mismatch, test_ref_moved, test_abra_changed,
-                       test_untracked_files})
+    for (auto* test : {test_swarm_rollback, test_manual_rollback, test_redeploy, test_checkout_mismatch,
+                       test_ref_moved, test_abra_changed, test_untracked_files})
         a.hypotheses.push_back(test(context));
     a.observed_is = describe_observed(context);
 
     // The first supported one in the documented order is the verdict.
-    a.verdict = "unexplained";
+    std::vector<const Hypothesis*> supported;
     for (const auto& h : a.hypotheses)
-        if (h.status == HypothesisStatus::supported) {
-            a.verdict = h.id;
-            break;
-        }
+        if (h.status == HypothesisStatus::supported) supported.push_back(&h);
+    if (supported.empty()) {
+        a.verdict = "unexplained";
+        a.verdict_reason = "no hypothesis is supported by the recorded facts: the stamp is not explained away";
+        return a;
+    }
+    a.verdict = supported.front()->id;
+    if (supported.size() == 1) {
+        a.verdict_reason = "the only supported hypothesis";
+    } else {
+        a.verdict_reason = "first of " + std::to_string(supported.size()) + " supported, as it acts on " +
+                           acts_on(a.verdict) + ", nearest to the label; also supported:";
+        for (std::size_t i = 1; i < supported.size(); ++i)
+            a.verdict_reason += (i == 1 ? " " : ", ") + supported[i]->id + " (" + acts_on(supported[i]->id) + ")";
+    }
     return a;
 }
 

@@ -22,6 +22,7 @@ struct Evidence {
     std::optional<long long> snapshot; // a snapshot whose state holds the fact
     std::optional<TimeNs> event_time;  // the time the fact carries
     std::string meaning;               // what it shows, in one phrase
+    bool decides = false;              // the fact that decides the hypothesis
 };
 
 enum class HypothesisStatus { supported, refuted, inconclusive };
@@ -32,6 +33,9 @@ struct Hypothesis {
     HypothesisStatus status = HypothesisStatus::inconclusive;
     std::string summary;
     std::vector<Evidence> evidence;
+    // Inconclusive: what the store lacks to decide, and which command or
+    // capture would have recorded it. Empty otherwise.
+    std::string missing{};
 };
 
 struct AttributionWindow {
@@ -49,6 +53,8 @@ struct Attribution {
     std::string observed_commit;
     std::string observed_is;
     std::string verdict; // the primary supported hypothesis, or "unexplained"
+    // Why the verdict names that one: alone, or first of several supported.
+    std::string verdict_reason;
     std::vector<Hypothesis> hypotheses;
     AttributionWindow window;
     std::string host;
@@ -66,8 +72,9 @@ struct AttributeOptions {
 };
 
 // The order in which supported hypotheses are ranked, nearest to the label
-// first: the spec Swarm runs, the code abra stamped, how refs resolved, the
-// tool that stamped, the worktree flag.
+// first: what Swarm did to the spec it runs (its own rollback, one asked for,
+// a later deploy), the code abra stamped, how refs resolved, the tool that
+// stamped, the worktree flag.
 const std::vector<std::string>& hypothesis_order();
 
 Attribution attribute(store::Store& store, const AttributeOptions& options);

@@ -1,7 +1,10 @@
 #include "libforensic/analyze/blast_radius.hpp"
 
+#include "libforensic/analyze/attribution_context.hpp"
 #include "libforensic/analyze/run_history.hpp"
 #include "libforensic/analyze/stamp.hpp"
+#include "libforensic/collect/fact_names.hpp"
+#include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -12,6 +15,10 @@
 
 namespace forensic::analyze {
 namespace {
+
+namespace sw = collect::swarm;
+namespace rc = collect::recipes;
+namespace rn = collect::runs;
 
 // The swarm facts blast-radius reads, per service, at the judged snapshot.
 struct ServiceState {
@@ -27,7 +34,7 @@ struct ServiceState {
 
 Evidence evidence_at(const StoredFact& f, long long snapshot, std::string meaning)
 {
-    return Evidence{f.source, f.subject, f.key, f.value, snapshot, f.event_time, std::move(meaning)};
+    return Evidence{f.source, f.subject, f.key, f.value, snapshot, f.event_time, std::move(meaning), false};
 }
 
 class Sweep {
@@ -47,12 +54,11 @@ public:
             return it == snapshots.begin() ? snapshots.front() : *std::prev(it);
         };
         // Each key's last interval begun by as-of is its last state.
-        for (auto& i : store.latest_intervals(host_, "swarm",
-                                              {"recipe", "update_status.state", "update_status.started_at",
-                                               "update_config.failure_action", "update_config.order",
-                                               "stamp.chaos_version"},
+        for (auto& i : store.latest_intervals(host_, std::string(sw::source),
+                                              {std::string(sw::recipe), std::string(sw::update_failure_action),
+                                               std::string(sw::update_order), std::string(sw::update_state)},
                                               as_of_.taken_at)) {
-            if (i.subject.starts_with("app/")) continue;
+            if (i.subject.starts_with(sw::app_prefix)) continue;
             auto seen = i.valid_to && *i.valid_to <= as_of_.taken_at ? last_before(*i.valid_to)
                                                                      : std::make_pair(as_of_.taken_at, as_of_.id);
             auto& service = services_[i.subject];
@@ -65,7 +71,7 @@ public:
     std::vector<std::string> enrolled() const
     {
         if (!options_.recipes.empty()) return options_.recipes;
-        auto checkouts = store_.subjects_at(as_of_, "recipes");
+        auto checkouts = store_.subjects_at(as_of_, std::string(rc::source));
         std::set<std::string> names(checkouts.begin(), checkouts.end());
         if (names.empty()) // no checkouts recorded: the recipes the runs and services name
             for (const auto& [recipe, runs] : run_index_) names.insert(recipe);
@@ -112,7 +118,7 @@ public:
         }
     }
 
-    BlastRow judge(const std::string& recipe) const
+    BlastRow judge(const std::string& recipe)
     {
         BlastRow row{recipe, BlastStatus::no_evidence, {}, {}, {}};
         auto found = latest_.find(recipe);
@@ -120,22 +126,33 @@ public:
         if (latest) {
             row.latest = LatestEvidence{latest->id, latest->finished, latest->upgrade.value_or(latest->hc1_observed ? "fail" : ""),
                                         latest->snapshot};
-            if (latest->hc1_observed && latest->hc1_expected) check_older_release(recipe, *latest, row);
+            // The same cause as the seed case, established as attribute
+            // establishes it: Swarm's own rollback of the app service in that
+            // run — also in one whose upgrade passed, where a service of the
+            // recipe was last seen in a rollback state (the check ran first).
+            if (latest->upgrade_failed() || last_seen_rolling_back(recipe)) check_rollback(recipe, *latest, row);
+            if (row.status != BlastStatus::affected && latest->hc1_observed && latest->hc1_expected)
+                check_older_release(recipe, *latest, row);
         }
         // Its newest deployment speaks for the recipe: the services last seen
         // latest (an older stack's rollback was answered by what came after).
         TimeNs newest = 0;
         for (const auto& [service, state] : services_)
-            if (const auto* mapped = state.get("recipe"); mapped && mapped->value == recipe)
+            if (const auto* mapped = state.get(std::string(sw::recipe)); mapped && mapped->value == recipe)
                 newest = std::max(newest, state.last_seen);
         for (const auto& [service, state] : services_) {
-            const auto* mapped = state.get("recipe");
+            const auto* mapped = state.get(std::string(sw::recipe));
             if (!mapped || mapped->value != recipe || state.last_seen != newest) continue;
-            check_rollback(service, state, row);
-            if (row.status != BlastStatus::affected) check_exposed(service, state, row);
+            if (row.status != BlastStatus::affected && row.status != BlastStatus::other_failure)
+                check_exposed(service, state, row);
         }
-        if (row.status == BlastStatus::no_evidence && latest)
+        if (row.status == BlastStatus::no_evidence && latest) {
             row.status = latest->upgrade_passed() ? BlastStatus::clean : BlastStatus::other_failure;
+            if (row.status == BlastStatus::other_failure && row.signature.empty())
+                row.signature = "the upgrade of run " + latest->id + " failed (" + row.latest->upgrade + ")" +
+                                (latest->hc1_observed ? ": HC1 saw " + *latest->hc1_observed : std::string()) +
+                                ", and no rollback of the app service is established: " + rollback_finding_;
+        }
         return row;
     }
 
@@ -149,50 +166,86 @@ private:
         return !options_.since || (t && *t >= *options_.since);
     }
 
-    // A stamp mismatch whose observed stamp is the commit of an older release.
+    // A stamp that is the commit of an older release, with no rollback
+    // established: the look of the seed case, not its cause. Another failure,
+    // with the reason.
     void check_older_release(const std::string& recipe, const RunRecord& run, BlastRow& row) const
     {
         auto observed = parse_stamp(*run.hc1_observed);
-        for (const auto& i : store_.subject_history(host_, "recipes", {recipe}, "release:")) {
+        for (const auto& i : store_.subject_history(host_, std::string(rc::source), {recipe}, std::string(rc::release_prefix))) {
             if (!same_commit(i.value, observed.commit) || same_commit(i.value, *run.hc1_expected)) continue;
-            row.status = BlastStatus::affected;
+            row.status = BlastStatus::other_failure;
             row.signature = "stamp mismatch: run " + run.id + " deployed " + *run.hc1_observed +
-                            ", the commit of older release " + i.key.substr(8) + ", not " + *run.hc1_expected;
-            row.evidence.push_back(Evidence{"runs", run.subject, "hc1.observed", *run.hc1_observed, run.snapshot,
-                                            run.finished, "the stamp HC1 saw"});
+                            ", the commit of older release " + i.key.substr(rc::release_prefix.size()) + ", not " +
+                            *run.hc1_expected + "; no rollback of the app service is established (" +
+                            rollback_finding_ + "): a checkout at that release would stamp it too";
+            row.evidence.push_back(Evidence{std::string(rn::source), run.subject, std::string(rn::hc1_observed),
+                                            *run.hc1_observed, run.snapshot, run.finished, "the stamp HC1 saw", false});
             row.evidence.push_back(Evidence{i.source, i.subject, i.key, i.value, {}, i.event_time,
-                                            "the release whose commit it is"});
+                                            "the release whose commit it is", false});
             return;
         }
     }
 
-    void check_rollback(const std::string& service, const ServiceState& state, BlastRow& row) const
+    bool last_seen_rolling_back(const std::string& recipe) const
     {
-        const auto* status = state.get("update_status.state");
-        if (!status || !is_rollback_state(status->value)) return;
-        if (const auto* started = state.get("update_status.started_at");
-            options_.since && started && started->event_time && *started->event_time < *options_.since)
-            return;
-        if (row.status != BlastStatus::affected) row.signature = "swarm rolled " + service + " back after an upgrade";
-        else row.signature += "; swarm rolled " + service + " back";
-        row.status = BlastStatus::affected;
-        row.evidence.push_back(evidence_at(*status, state.seen_in.at("update_status.state"),
-                                           "UpdateStatus.State of the app service"));
-        if (const auto* stamp = state.get("stamp.chaos_version"))
-            row.evidence.push_back(evidence_at(*stamp, state.seen_in.at("stamp.chaos_version"), "the stamp Swarm put back"));
+        for (const auto& [service, state] : services_) {
+            const auto* mapped = state.get(std::string(sw::recipe));
+            const auto* status = state.get(std::string(sw::update_state));
+            if (mapped && mapped->value == recipe && status && is_rollback_state(status->value)) return true;
+        }
+        return false;
     }
 
+    // Swarm's updater rolled the recipe's app service back in the run: the
+    // swarm-rollback hypothesis, tested on that run's window.
+    void check_rollback(const std::string& recipe, const RunRecord& run, BlastRow& row)
+    {
+        rollback_finding_.clear();
+        AttributionWindow window;
+        window.deploy_from = run.started ? run.started : run.finished;
+        window.deploy_to = run.finished ? run.finished : run.started;
+        window.good = window.deploy_from;
+        window.bad = window.deploy_to;
+        if (!window.deploy_from) return;
+        auto expected = parse_stamp(run.hc1_expected.value_or(run.ref.value_or("")));
+        auto observed = parse_stamp(run.hc1_observed.value_or(""));
+        if (!coverage_) coverage_ = std::make_shared<const std::vector<SnapshotCoverage>>(store_.coverage(host_));
+        AttributionContext context(store_, host_, recipe, expected, observed, window, {}, coverage_);
+        auto h = test_swarm_rollback(context);
+        rollback_finding_ = h.summary;
+        if (h.status != HypothesisStatus::supported) return;
+        row.status = BlastStatus::affected;
+        if (run.upgrade_passed()) rollback_finding_ += " (the run's upgrade passed all the same)";
+        // Its first clause names the service and the update; the rest is in the evidence.
+        row.signature = "the same cause, in run " + run.id + ": " +
+                        h.summary.substr(0, std::min(h.summary.find(": "), h.summary.find("; "))) +
+                        (run.upgrade_passed() ? " (the run's upgrade passed all the same)" : "");
+        for (auto& e : h.evidence)
+            if (e.decides) row.evidence.push_back(std::move(e));
+    }
+
+    // Swarm may roll any service with FailureAction=rollback back silently;
+    // start-first (the new task beside the old, as in the seed case) raises the risk.
     void check_exposed(const std::string& service, const ServiceState& state, BlastRow& row) const
     {
-        const auto* action = state.get("update_config.failure_action");
-        const auto* order = state.get("update_config.order");
-        if (!action || !order || action->value != "rollback" || order->value != "start-first") return;
-        row.status = BlastStatus::exposed;
-        row.signature = "latent: " + service + " updates with FailureAction=rollback and Order=start-first";
-        row.evidence.push_back(evidence_at(*action, state.seen_in.at("update_config.failure_action"),
+        const auto* action = state.get(std::string(sw::update_failure_action));
+        if (!action || action->value != "rollback") return;
+        const auto* order = state.get(std::string(sw::update_order));
+        bool start_first = order && order->value == "start-first";
+        if (row.status == BlastStatus::exposed) {
+            row.signature += "; " + service;
+        } else {
+            row.status = BlastStatus::exposed;
+            row.signature = "latent: Swarm rolls " + service + " back silently on a failed update (FailureAction=rollback)";
+        }
+        if (start_first) row.signature += ", and Order=start-first raises the risk (the new task starts beside the old)";
+        row.evidence.push_back(evidence_at(*action, state.seen_in.at(std::string(sw::update_failure_action)),
                                            "rolls back on a failed update"));
-        row.evidence.push_back(evidence_at(*order, state.seen_in.at("update_config.order"),
-                                           "starts the new task before stopping the old one"));
+        if (order)
+            row.evidence.push_back(evidence_at(*order, state.seen_in.at(std::string(sw::update_order)),
+                                               start_first ? "starts the new task before stopping the old one"
+                                                           : "the update order"));
     }
 
     store::Store& store_;
@@ -202,6 +255,8 @@ private:
     std::map<std::string, std::vector<RunRef>> run_index_;
     std::map<std::string, RunRecord> latest_; // each recipe's latest upgrade run (find_latest_upgrades)
     std::map<std::string, ServiceState> services_;
+    std::shared_ptr<const std::vector<SnapshotCoverage>> coverage_; // read once, for the rollback tests
+    std::string rollback_finding_; // what the last rollback test found
 };
 
 } // namespace

@@ -1,6 +1,7 @@
-// `forensic blast-radius`: sweeps every enrolled recipe for the failure
-// signature of a Swarm rollback or of a stamp that is an older release, and
-// for the latent trigger (FailureAction=rollback with Order=start-first).
+// `forensic blast-radius`: sweeps every enrolled recipe for the cause of the
+// seed case — Swarm's updater rolling the app service back in the recipe's
+// latest upgrade, established as `attribute` establishes it — and for the
+// exposure to it (a service Swarm may roll back silently: FailureAction=rollback).
 #pragma once
 
 #include "libforensic/analyze/attribution.hpp"

@@ -1,14 +1,28 @@
-// abra-changed: the abra binary the host runs differs between the good and
-// the bad time. Read two ways: the generation that was newest at each time
-// (a generation's facts carry its creation time, so one late snapshot
-// suffices), and the active binary's sha256 in snapshots at both times.
+// abra-changed: the abra binary the host ran differs between the good and the
+// bad time. Read two ways, each only as far as it reaches:
+//  - the generations: the running system's abra at each time. A generation's
+//    facts carry its creation time, so one late snapshot dates every change;
+//    the running one is the newest made by then, unless a snapshot's
+//    current-system shows otherwise (nixos-rebuild boot, --switch-generation,
+//    a rollback of the profile): then the one it names, until a newer is made.
+//  - the active binary's sha256, in the last snapshots at or before each end:
+//    a difference supports only if the change can lie inside the window (the
+//    later snapshot is after the good time) and no generation's creation time
+//    places it before.
+// Where the two disagree, the summary says so.
 #include "libforensic/analyze/attribution_context.hpp"
 #include "libforensic/analyze/generation_abra.hpp"
+#include "libforensic/collect/fact_names.hpp"
+#include "libforensic/store/store.hpp"
 
+#include <charconv>
 #include <map>
 
 namespace forensic::analyze {
 namespace {
+
+namespace nx = collect::nix;
+namespace ab = collect::abra;
 
 struct Generation {
     long long number = 0;
@@ -19,104 +33,151 @@ struct Generation {
 std::map<long long, Generation> generations(const AttributionContext& c)
 {
     std::map<long long, Generation> out;
-    for (const auto& i : c.store().source_history(c.host(), "nix", "generation/")) {
+    for (const auto& i : c.store().source_history(c.host(), std::string(nx::source), std::string(nx::generation_prefix))) {
         auto n = GenerationAbra::number(i.subject);
         if (!n) continue;
         auto& g = out[*n];
         g.number = *n;
-        if (i.key == "created" && i.event_time) g.created = *i.event_time;
-        if (i.key == "abra.store_path" || (i.key == "abra.present" && i.value == "false" && !g.abra)) g.abra = i;
+        if (i.key == nx::created && i.event_time) g.created = *i.event_time;
+        if (i.key == nx::abra_store_path || (i.key == nx::abra_present && i.value == "false" && !g.abra)) g.abra = i;
     }
     return out;
-}
-
-// The newest generation made at or before `t`: what a switch on creation runs.
-const Generation* generation_at(const std::map<long long, Generation>& all, TimeNs t)
-{
-    const Generation* found = nullptr;
-    for (const auto& [n, g] : all)
-        if (g.created <= t && g.created != 0) found = &g;
-    return found;
 }
 
 std::string abra_of(const Generation& g)
 {
     if (!g.abra) return "unknown";
-    return g.abra->key == "abra.present" ? "no abra" : g.abra->value;
+    return g.abra->key == nx::abra_present ? "no abra" : g.abra->value;
+}
+
+const Generation* newest_made_by(const std::map<long long, Generation>& all, TimeNs t)
+{
+    const Generation* found = nullptr;
+    for (const auto& [n, g] : all)
+        if (g.created != 0 && g.created <= t) found = &g;
+    return found;
+}
+
+// The generation running at `t`, and how that is known.
+struct Running {
+    const Generation* generation = nullptr;
+    std::string basis;
+};
+
+Running running_at(const AttributionContext& c, const std::map<long long, Generation>& all, TimeNs t)
+{
+    auto newest = newest_made_by(all, t);
+    auto at = c.observed_clean_before(std::string(nx::source), std::string(nx::current_system), t);
+    if (at)
+        for (const auto& f : c.state(*at, std::string(nx::source), std::string(nx::current_system))) {
+            if (f.key != nx::generation) continue;
+            long long number = 0;
+            auto [end, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), number);
+            if (ec != std::errc() || end != f.value.data() + f.value.size()) break; // "none": not a generation
+            auto named = all.find(number);
+            if (named == all.end()) break;
+            auto newest_then = newest_made_by(all, at->snapshot.taken_at);
+            if (newest_then && newest_then->number == named->first) break; // switched on creation: as assumed
+            // Not the newest: it stays running until a newer generation is made.
+            if (newest && newest->created > at->snapshot.taken_at) break;
+            return {&named->second, "current-system in snapshot " + std::to_string(at->snapshot.id)};
+        }
+    return {newest, "the newest generation made by then (switched on creation)"};
 }
 
 } // namespace
 
 Hypothesis test_abra_changed(const AttributionContext& c)
 {
-    Hypothesis h{"abra-changed", HypothesisStatus::inconclusive, {}, {}};
+    Hypothesis h{"abra-changed", HypothesisStatus::inconclusive, {}, {}, {}};
     const auto& w = c.window();
     if (!w.good || !w.bad) {
         h.summary = "no good and bad times to compare";
         return h;
     }
-    bool supports = false, refutes = false;
-    std::string finding;
-
     auto all = generations(c);
-    const auto* at_good = generation_at(all, *w.good);
-    const auto* at_bad = generation_at(all, *w.bad);
-    if (at_good && at_bad && at_good->abra && at_bad->abra) {
-        for (auto it = all.find(at_good->number); it != all.end() && it->first <= at_bad->number; ++it) {
-            const auto& g = it->second;
-            if (g.abra && abra_of(g) != abra_of(*at_good)) {
-                supports = true;
-                h.evidence.push_back(c.evidence_of(*g.abra, "generation " + std::to_string(g.number) + " has " +
-                                                                abra_of(g) + ", generation " +
-                                                                std::to_string(at_good->number) + " had " +
-                                                                abra_of(*at_good)));
-            }
-        }
-        if (!supports) {
-            refutes = true;
-            h.evidence.push_back(c.evidence_of(*at_good->abra, "generation " + std::to_string(at_good->number) +
-                                                                   ", newest at the good time"));
-            if (at_bad != at_good)
-                h.evidence.push_back(c.evidence_of(*at_bad->abra, "generation " + std::to_string(at_bad->number) +
-                                                                      ", newest at the bad time: the same abra"));
-            finding = "the same abra (" + abra_of(*at_good) + ") in generation " + std::to_string(at_good->number) +
-                      (at_bad != at_good ? " through generation " + std::to_string(at_bad->number) : std::string()) +
-                      ", the newest generations at the good and bad times";
-        } else {
-            finding = "abra changed in a generation made between the good and bad times";
-        }
+    // (1) The generations.
+    std::optional<bool> generations_changed;
+    std::string generation_finding;
+    auto at_good = running_at(c, all, *w.good);
+    auto at_bad = running_at(c, all, *w.bad);
+    if (at_good.generation && at_bad.generation && at_good.generation->abra && at_bad.generation->abra) {
+        const auto& g = *at_good.generation;
+        const auto& b = *at_bad.generation;
+        generations_changed = abra_of(g) != abra_of(b);
+        auto e_good = c.evidence_of(*g.abra, "generation " + std::to_string(g.number) + " at the good time (" +
+                                                 at_good.basis + ")");
+        auto e_bad = c.evidence_of(*b.abra, "generation " + std::to_string(b.number) + " at the bad time (" +
+                                                at_bad.basis + ")");
+        // What decides: the generation running at the bad time (the same one at both, when it is).
+        (b.number != g.number ? e_bad : e_good).decides = true;
+        h.evidence.push_back(std::move(e_good));
+        if (b.number != g.number) h.evidence.push_back(std::move(e_bad));
+        generation_finding = *generations_changed
+                                 ? "the running system's abra changed: generation " + std::to_string(g.number) + " had " +
+                                       abra_of(g) + ", generation " + std::to_string(b.number) + " has " + abra_of(b)
+                                 : "the same abra (" + abra_of(g) + ") in generation " + std::to_string(g.number) +
+                                       (b.number != g.number ? " and generation " + std::to_string(b.number) : std::string()) +
+                                       ", running at the good and bad times";
     }
 
-    // The active binary itself, where snapshots bracket the window.
-    auto before_good = c.observed_before("abra", *w.good);
-    auto around_bad = c.observed_before("abra", *w.bad);
-    if (!around_bad || (before_good && around_bad->snapshot.taken_at <= before_good->snapshot.taken_at))
-        around_bad = c.observed_after("abra", *w.bad);
-    if (before_good && around_bad && before_good->snapshot.id != around_bad->snapshot.id) {
+    // (2) The active binary, in the last snapshots at or before each end.
+    std::optional<bool> sha_changed;
+    std::string sha_finding;
+    auto before_good = c.observed_clean_before(std::string(ab::source), std::string(ab::active), *w.good);
+    auto before_bad = c.observed_clean_before(std::string(ab::source), std::string(ab::active), *w.bad);
+    if (before_good && before_bad) {
         auto hash = [&](const SnapshotCoverage& at) -> std::optional<StoredFact> {
-            for (auto& f : c.state(at, "abra", std::string("active")))
-                if (f.key == "sha256") return f;
+            for (auto& f : c.state(at, std::string(ab::source), std::string(ab::active)))
+                if (f.key == ab::sha256) return f;
             return std::nullopt;
         };
-        auto a = hash(*before_good), b = hash(*around_bad);
-        if (a && b) {
-            if (a->value != b->value) {
-                supports = true;
-                h.evidence.push_back(c.evidence_at(*a, *before_good, "the active abra's sha256 at the good time"));
-                h.evidence.push_back(c.evidence_at(*b, *around_bad, "differs at the bad time"));
-                finding = "the active abra binary's sha256 changed between the good and bad times";
-            } else {
-                refutes = true;
-                h.evidence.push_back(c.evidence_at(*b, *around_bad, "the active abra's sha256, the same at snapshot " +
-                                                                       std::to_string(before_good->snapshot.id) +
-                                                                       " (good) and here (bad)"));
-                if (finding.empty()) finding = "the active abra binary's sha256 is the same at the good and bad times";
-                else finding += "; the active binary's sha256 is unchanged";
-            }
+        auto a = hash(*before_good), b = hash(*before_bad);
+        if (a && b && a->value == b->value) {
+            sha_changed = false;
+            h.evidence.push_back(c.evidence_at(*b, *before_bad, "the active abra's sha256, the same in snapshot " +
+                                                                   std::to_string(before_good->snapshot.id) +
+                                                                   " (at or before the good time) and here"));
+            h.evidence.back().decides = true;
+            sha_finding = "the active abra binary's sha256 is the same at the good and bad times";
+        } else if (a && b) {
+            // Changed between the two snapshots; can that lie inside the window?
+            auto lo = before_good->snapshot.taken_at, hi = before_bad->snapshot.taken_at;
+            const Generation* placed = nullptr; // a generation made in (lo, hi] with another abra
+            for (const auto& [n, g] : all)
+                if (g.created > lo && g.created <= hi && g.abra && at_good.generation &&
+                    abra_of(g) != abra_of(*at_good.generation))
+                    placed = &g;
+            bool inside = hi > *w.good && (!placed || placed->created > *w.good);
+            h.evidence.push_back(c.evidence_at(*a, *before_good, "the active abra's sha256 at or before the good time"));
+            h.evidence.push_back(c.evidence_at(*b, *before_bad, "differs at or before the bad time"));
+            h.evidence.back().decides = inside;
+            sha_changed = inside;
+            sha_finding = inside ? "the active abra binary's sha256 changed between snapshots " +
+                                       std::to_string(before_good->snapshot.id) + " and " +
+                                       std::to_string(before_bad->snapshot.id) + ", a span that reaches into the window"
+                                 : "the active abra binary's sha256 changed between snapshots " +
+                                       std::to_string(before_good->snapshot.id) + " and " +
+                                       std::to_string(before_bad->snapshot.id) + ", but " +
+                                       (placed ? "generation " + std::to_string(placed->number) + ", made " +
+                                                     format_rfc3339(placed->created) + ", places it"
+                                               : std::string("that span ends")) +
+                                       " before the good time";
         }
     }
+
+    bool supports = generations_changed.value_or(false) || sha_changed.value_or(false);
+    bool refutes = !supports && (generations_changed == false || sha_changed == false);
     h.status = supports ? HypothesisStatus::supported : refutes ? HypothesisStatus::refuted : HypothesisStatus::inconclusive;
-    h.summary = !finding.empty() ? finding : "no nix generations or abra snapshots cover the good and bad times";
+    std::string summary = generation_finding;
+    if (!sha_finding.empty()) summary += (summary.empty() ? "" : "; ") + sha_finding;
+    if (generations_changed && sha_changed && *generations_changed != *sha_changed)
+        summary += " — the generations and the active binary disagree (an abra outside the system profile, as "
+                   "~/.local/bin/abra, or a switch no snapshot saw)";
+    h.summary = !summary.empty() ? summary : "no nix generations or abra snapshots cover the good and bad times";
+    if (h.status == HypothesisStatus::inconclusive)
+        h.missing = "the running system's generations, or the active abra's sha256 at or before " + format_rfc3339(*w.good) +
+                    " and " + format_rfc3339(*w.bad) + " (a snapshot of nix and abra)";
     return h;
 }
 

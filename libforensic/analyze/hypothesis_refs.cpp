@@ -1,53 +1,101 @@
-// ref-moved: a tag or branch of the recipe, in its checkout or on its mirror,
-// was created, deleted or re-pointed between the good and bad times. Seen as
-// interval boundaries whose snapshot bounds overlap the window, and as tags
-// whose tagger date falls in it. Refuted only where snapshots of a source
-// bracket the window and show no such change.
+// ref-moved: a ref that bears on the stamp changed between the good and bad
+// times — a tag or branch of the recipe, in its checkout or on its mirror,
+// pointing to the expected or the observed commit before or after the change,
+// or the branch the checkout's HEAD follows. Seen as interval boundaries whose
+// snapshot bounds can lie in the window, and as tags whose tagger date falls
+// in it. Every other ref change (a renovate branch appearing, a fetch moving
+// unrelated remote-tracking refs) is context: listed, never support.
+//
+// Refuted only where, for each source, a clean observation of the recipe
+// (the collector ran, the subject reported no error) exists at or before the
+// good time and at or after the bad one, with no bearing change between; a
+// mirror never listed (--offline) leaves it inconclusive.
 #include "libforensic/analyze/attribution_context.hpp"
+#include "libforensic/collect/fact_names.hpp"
 
 #include <set>
 
 namespace forensic::analyze {
 namespace {
 
+namespace rc = collect::recipes;
+namespace mr = collect::mirrors;
+
 bool is_ref_key(const std::string& source, const std::string& key)
 {
-    if (key.ends_with(":annotated") || key.ends_with(":tagger_date")) return false;
-    if (key.starts_with("tag:") || key.starts_with("branch:")) return true;
-    if (source == "recipes") return key.starts_with("release:") || key.starts_with("remote:");
-    return key == "head";
+    if (key.ends_with(rc::tag_annotated) || key.ends_with(rc::tag_tagger_date)) return false;
+    if (key.starts_with(rc::tag_prefix) || key.starts_with(rc::branch_prefix)) return true;
+    if (source == rc::source) return key.starts_with(rc::release_prefix) || key.starts_with(rc::remote_prefix);
+    return key == mr::head;
 }
 
 std::string ref_name(const std::string& key)
 {
+    if (key == mr::head) return "the mirror's HEAD";
     auto name = key.substr(key.find(':') + 1);
-    if (name.ends_with(":object")) name.resize(name.size() - 7);
-    return key.starts_with("branch:") ? "branch " + name : key.starts_with("remote:") ? "remote-tracking " + name
-                                                                                     : "tag " + name;
+    if (name.ends_with(rc::tag_object)) name.resize(name.size() - rc::tag_object.size());
+    return key.starts_with(rc::branch_prefix)   ? "branch " + name
+           : key.starts_with(rc::remote_prefix) ? "remote-tracking " + name
+           : key.starts_with(rc::release_prefix) ? "release " + name
+                                                : "tag " + name;
+}
+
+// "refs/heads/main" → "branch:main"; none when detached.
+std::optional<std::string> followed_branch_key(const AttributionContext& c)
+{
+    for (const auto& i : c.recipe_history(std::string(rc::source)))
+        if (i.key == rc::head_ref && i.value.starts_with("refs/heads/"))
+            return std::string(rc::branch_prefix) + i.value.substr(11);
+    return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& list)
+{
+    std::string out;
+    for (const auto& s : list) out += (out.empty() ? "" : ", ") + s;
+    return out;
 }
 
 } // namespace
 
 Hypothesis test_ref_moved(const AttributionContext& c)
 {
-    Hypothesis h{"ref-moved", HypothesisStatus::inconclusive, {}, {}};
+    Hypothesis h{"ref-moved", HypothesisStatus::inconclusive, {}, {}, {}};
     const auto& w = c.window();
     if (!w.good || !w.bad) {
         h.summary = "no good and bad times to compare";
         return h;
     }
-    std::vector<std::string> moved, covered, uncovered;
-    for (const std::string source : {"recipes", "mirrors"}) {
+    auto followed = followed_branch_key(c);
+    auto bears = [&](const std::string& key, const std::string& value, const std::optional<std::string>& other) {
+        if (same_commit(value, c.expected().commit) || same_commit(value, c.observed().commit)) return true;
+        if (other && (same_commit(*other, c.expected().commit) || same_commit(*other, c.observed().commit))) return true;
+        return followed && key == *followed;
+    };
+    std::vector<std::string> moved, context, covered, uncovered;
+    for (const auto& source : {std::string(rc::source), std::string(mr::source)}) {
         const auto& history = c.recipe_history(source);
-        if (history.empty()) continue;
         std::set<std::string> reported;
+        // The value a key held just before an interval: what a change replaced.
+        auto other_value = [&](const IntervalRecord& i, bool began) -> std::optional<std::string> {
+            for (const auto& j : history)
+                if (j.key == i.key && (began ? j.valid_to == i.valid_from : i.valid_to && j.valid_from == *i.valid_to))
+                    return j.value;
+            return std::nullopt;
+        };
         for (const auto& i : history) {
             if (!is_ref_key(source, i.key)) continue;
             // A tag made in the window says so by its tagger date.
-            if (i.key.starts_with("tag:") && i.event_time && *i.event_time > *w.good && *i.event_time <= *w.bad &&
-                reported.insert(i.key + i.value).second) {
-                h.evidence.push_back(c.evidence_of(i, ref_name(i.key) + " created in the window (tagger date)"));
-                moved.push_back(source + " " + ref_name(i.key) + " created");
+            if (i.key.starts_with(rc::tag_prefix) && i.event_time && *i.event_time > *w.good &&
+                *i.event_time <= *w.bad && reported.insert(i.key + i.value).second) {
+                auto e = c.evidence_of(i, ref_name(i.key) + " created in the window (tagger date)");
+                if (bears(i.key, i.value, std::nullopt)) {
+                    moved.push_back(source + " " + ref_name(i.key) + " created");
+                    e.decides = true;
+                    h.evidence.push_back(std::move(e));
+                } else {
+                    context.push_back(source + " " + ref_name(i.key) + " created");
+                }
             }
             // A change seen between two snapshots whose span overlaps the window.
             for (auto boundary : {std::optional<TimeNs>(i.valid_from), i.valid_to}) {
@@ -56,50 +104,59 @@ Hypothesis test_ref_moved(const AttributionContext& c)
                 if (!since || *since >= *w.bad || *boundary <= *w.good) continue;
                 bool began = boundary == i.valid_from;
                 if (!reported.insert(i.key + std::to_string(*boundary) + (began ? "+" : "-")).second) continue;
-                h.evidence.push_back(c.evidence_of(
-                    i, ref_name(i.key) + (began ? " now points to " : " no longer points to ") + short_commit(i.value) +
-                           " (changed between snapshots at " + format_rfc3339(*since) + " and " +
-                           format_rfc3339(*boundary) + ")"));
-                moved.push_back(source + " " + ref_name(i.key) + (began ? " set" : " removed"));
+                auto what = source + " " + ref_name(i.key) + (began ? " set" : " removed");
+                if (!bears(i.key, i.value, other_value(i, began))) {
+                    context.push_back(what);
+                    continue;
+                }
+                auto e = c.evidence_of(i, ref_name(i.key) + (began ? " now points to " : " no longer points to ") +
+                                              short_commit(i.value) + " (changed between snapshots at " +
+                                              format_rfc3339(*since) + " and " + format_rfc3339(*boundary) + ")");
+                e.decides = true;
+                h.evidence.push_back(std::move(e));
+                moved.push_back(what);
             }
         }
-        auto before = c.observed_before(source, *w.good);
-        auto after = c.observed_after(source, *w.bad);
+        auto before = c.observed_clean_before(source, c.recipe(), *w.good);
+        auto after = c.observed_clean_after(source, c.recipe(), *w.bad);
         if (before && after) {
             covered.push_back(source + " (snapshots " + std::to_string(before->snapshot.id) + " and " +
                               std::to_string(after->snapshot.id) + ")");
             if (moved.empty()) {
                 // Show what stayed put: the tags at the commits in question.
                 for (const auto& f : c.state(*after, source, c.recipe())) {
-                    if (!f.key.starts_with("tag:") || f.key.ends_with(":object") || f.key.ends_with(":annotated") ||
-                        f.key.ends_with(":tagger_date"))
+                    if (!f.key.starts_with(rc::tag_prefix) || f.key.ends_with(rc::tag_object) ||
+                        f.key.ends_with(rc::tag_annotated) || f.key.ends_with(rc::tag_tagger_date))
                         continue;
-                    if (same_commit(f.value, c.observed().commit) || same_commit(f.value, c.expected().commit))
+                    if (same_commit(f.value, c.observed().commit) || same_commit(f.value, c.expected().commit)) {
                         h.evidence.push_back(c.evidence_at(f, *after,
                                                            ref_name(f.key) + " unchanged since snapshot " +
                                                                std::to_string(before->snapshot.id)));
+                        h.evidence.back().decides = true;
+                    }
                 }
             }
         } else {
             uncovered.push_back(source);
         }
     }
-    auto join = [](const std::vector<std::string>& list) {
-        std::string out;
-        for (const auto& s : list) out += (out.empty() ? "" : ", ") + s;
-        return out;
-    };
+    auto context_text = context.empty() ? std::string() : "; other ref changes, not bearing on the stamp: " + join(context);
     if (!moved.empty()) {
         h.status = HypothesisStatus::supported;
-        h.summary = "refs of " + c.recipe() + " changed in the window: " + join(moved);
+        h.summary = "refs of " + c.recipe() + " that bear on the stamp changed in the window: " + join(moved) + context_text;
     } else if (!covered.empty() && uncovered.empty()) {
         h.status = HypothesisStatus::refuted;
-        h.summary = "no tag or branch of " + c.recipe() + " was created, deleted or re-pointed between the good and bad "
-                    "times; snapshots bracket the window for " + join(covered);
+        h.summary = "no tag or branch of " + c.recipe() + " pointing to the expected or the observed commit, and not the "
+                    "branch HEAD follows, was created, deleted or re-pointed between the good and bad times; snapshots "
+                    "bracket the window for " + join(covered) + context_text;
     } else {
-        h.summary = covered.empty() ? "no snapshots of " + c.recipe() + "'s refs bracket the good and bad times"
-                                    : "no ref changes seen in " + join(covered) + ", but " + join(uncovered) +
-                                          " are not observed on both sides of the window";
+        h.summary = (covered.empty() ? "no clean snapshots of " + c.recipe() + "'s refs bracket the good and bad times"
+                                     : "no bearing ref changes seen in " + join(covered) + ", but " + join(uncovered) +
+                                           " not observed on both sides of the window") +
+                    context_text;
+        h.missing = "a clean observation of " + c.recipe() + "'s refs in " + join(uncovered) + " at or before " +
+                    format_rfc3339(*w.good) + " and at or after " + format_rfc3339(*w.bad) +
+                    " (a snapshot without --offline, the collector succeeding)";
     }
     return h;
 }

@@ -17,4 +17,12 @@ bool SnapshotCoverage::observed(const std::string& source, const std::string& su
     return false;
 }
 
+bool SnapshotCoverage::ran(const std::string& source) const
+{
+    if (observed(source)) return true;
+    for (const auto& [name, subjects] : partial)
+        if (name == source) return true;
+    return std::find(additive_collectors.begin(), additive_collectors.end(), source) != additive_collectors.end();
+}
+
 } // namespace forensic

@@ -45,11 +45,14 @@ struct SnapshotCoverage {
     std::vector<std::string> ok_collectors; // full coverage
     // Sources observed in part (coverage subjects), with the subjects, sorted.
     std::vector<std::pair<std::string, std::vector<std::string>>> partial;
+    std::vector<std::string> additive_collectors; // succeeded, reporting only what they saw (an event buffer)
 
     // Whether the snapshot observed all of `source` (a silence there is an absence).
     bool observed(const std::string& source) const;
     // Whether it observed `subject` of `source`, whole or as one of those it named.
     bool observed(const std::string& source, const std::string& subject) const;
+    // Whether `source` succeeded in it at all, whatever it observed.
+    bool ran(const std::string& source) const;
 };
 
 } // namespace forensic

@@ -20,8 +20,9 @@ std::string evidence_line(const analyze::Evidence& e)
     std::string where;
     if (e.snapshot) where += "snapshot " + std::to_string(*e.snapshot);
     if (e.event_time) where += std::string(where.empty() ? "" : ", ") + format_rfc3339(*e.event_time);
-    return e.source + " " + printable(e.subject) + " " + printable(e.key) + " = " + printable(e.value) +
-           (where.empty() ? "" : " (" + where + ")") + (e.meaning.empty() ? "" : ": " + e.meaning);
+    return std::string(e.decides ? "* " : "") + e.source + " " + printable(e.subject) + " " + printable(e.key) + " = " +
+           printable(e.value) + (where.empty() ? "" : " (" + where + ")") +
+           (e.meaning.empty() ? "" : ": " + printable(e.meaning));
 }
 
 std::string latest_text(const analyze::BlastRow& row)
@@ -46,6 +47,7 @@ ordered_json evidence_json(const analyze::Evidence& e)
     out["snapshot"] = e.snapshot ? ordered_json(*e.snapshot) : ordered_json(nullptr);
     out["event_time"] = optional_time(e.event_time);
     out["meaning"] = e.meaning;
+    out["decides"] = e.decides;
     return out;
 }
 
@@ -56,10 +58,12 @@ ordered_json attribution_json(const analyze::Attribution& a)
                      {"observed", a.observed},
                      {"observed_commit", a.observed_commit},
                      {"observed_is", a.observed_is},
-                     {"verdict", a.verdict}};
+                     {"verdict", a.verdict},
+                     {"verdict_reason", a.verdict_reason}};
     auto& hypotheses = out["hypotheses"] = ordered_json::array();
     for (const auto& h : a.hypotheses) {
         ordered_json entry{{"id", h.id}, {"status", to_string(h.status)}, {"summary", h.summary}};
+        entry["missing"] = h.missing.empty() ? ordered_json(nullptr) : ordered_json(h.missing);
         auto& evidence = entry["evidence"] = ordered_json::array();
         for (const auto& e : h.evidence) evidence.push_back(evidence_json(e));
         hypotheses.push_back(std::move(entry));
@@ -74,9 +78,11 @@ std::string attribution_text(const analyze::Attribution& a)
                       "\n  expected  " + a.expected + "\n  observed  " + a.observed + "\n  which is  " +
                       printable(a.observed_is) + "\n  window    good " +
                       (a.window.good ? format_rfc3339(*a.window.good) : "?") + ", bad " +
-                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " + a.verdict + "\n";
+                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " + a.verdict + " (" +
+                      printable(a.verdict_reason) + ")\n";
     for (const auto& h : a.hypotheses) {
         out += "\n" + std::string(to_string(h.status)) + "  " + h.id + "\n  " + printable(h.summary) + "\n";
+        if (!h.missing.empty()) out += "  missing: " + printable(h.missing) + "\n";
         for (const auto& e : h.evidence) out += "    - " + evidence_line(e) + "\n";
     }
     return out;

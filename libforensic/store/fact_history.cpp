@@ -255,7 +255,7 @@ std::vector<SnapshotCoverage> Store::coverage(const std::string& host)
     std::map<long long, std::size_t> index;
     for (auto& s : snapshots(host)) {
         index[s.id] = out.size();
-        out.push_back(SnapshotCoverage{std::move(s), {}, {}});
+        out.push_back(SnapshotCoverage{std::move(s), {}, {}, {}});
     }
     sql::Statement q(db_, "SELECT r.snapshot_id, r.collector, r.coverage FROM collector_run r JOIN snapshot s "
                           "ON s.id = r.snapshot_id JOIN host h ON h.id = s.host_id WHERE h.name = ? AND r.status = 'ok'");
@@ -266,6 +266,7 @@ std::vector<SnapshotCoverage> Store::coverage(const std::string& host)
         if (found == index.end()) continue;
         auto coverage = q.column_text(2);
         if (coverage == "full") out[found->second].ok_collectors.push_back(q.column_text(1));
+        if (coverage == "additive") out[found->second].additive_collectors.push_back(q.column_text(1));
         if (coverage != "subjects") continue;
         out[found->second].partial.emplace_back(q.column_text(1), std::vector<std::string>{});
         any_partial = true;
