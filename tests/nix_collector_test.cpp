@@ -2,6 +2,7 @@
 // real Nix (Debian's nix-bin with a chroot store), with nix-env
 // --list-generations as the oracle.
 #include "support/host_fixture.hpp"
+#include "support/real_nix.hpp"
 #include "support/process.hpp"
 
 #include "libforensic/collect/sources.hpp"
@@ -112,66 +113,13 @@ TEST_CASE("a link chain that climbs out of the root is an error fact")
 
 // ---- Real Nix ----
 
-namespace {
-
-struct RealNixHost {
-    forensic::test::TempDir work{"forensic-nix"};
-    std::filesystem::path root = work.path() / "root";
-    std::string store() const { return "local?root=" + root.string(); }
-    std::string profile() const { return (root / "nix/var/nix/profiles/system").string(); }
-
-    // Adds a directory to the chroot store; returns its /nix/store path.
-    std::string add(const std::filesystem::path& dir)
-    {
-        auto out = forensic::test::run_checked({"nix-store", "--store", store(), "--add", dir.string()});
-        return out.substr(0, out.find('\n'));
-    }
-
-    std::string add_abra(const std::string& version)
-    {
-        auto dir = work.path() / "src" / ("abra-" + version);
-        std::filesystem::create_directories(dir / "bin");
-        std::ofstream(dir / "bin/abra") << "#!/bin/sh\necho abra version " << version << "\n";
-        return add(dir);
-    }
-
-    std::string add_system(const std::string& name, const std::string& abra)
-    {
-        auto sw = work.path() / "src" / ("sw-" + name) / "system-path";
-        std::filesystem::create_directories(sw / "bin");
-        if (!abra.empty()) std::filesystem::create_symlink(abra + "/bin/abra", sw / "bin/abra");
-        auto sw_path = add(sw);
-        auto sys = work.path() / "src" / ("nixos-system-" + name);
-        std::filesystem::create_directories(sys);
-        std::filesystem::create_symlink(sw_path, sys / "sw");
-        return add(sys);
-    }
-
-    void set(const std::string& system, const std::string& created)
-    {
-        forensic::test::run_checked({"nix-env", "--store", store(), "--profile", profile(), "--set", system});
-        // The link nix-env just made is the newest system-N-link.
-        auto listing = forensic::test::run_checked({"nix-env", "--store", store(), "--profile", profile(),
-                                                    "--list-generations"},
-                                                   {{"TZ", "UTC"}});
-        std::string last;
-        std::istringstream lines(listing);
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) last = line;
-        auto number = std::stoi(last);
-        forensic::test::set_mtime(root / ("nix/var/nix/profiles/system-" + std::to_string(number) + "-link"),
-                                  forensic::test::at(created));
-    }
-};
-
-} // namespace
 
 TEST_CASE("generations made by real Nix agree with nix-env --list-generations")
 {
     // (`nix-env --version` would open this machine's default store: only look.)
     if (forensic::test::run_process({"sh", "-c", "command -v nix-env"}).exit_code != 0)
         FAIL("nix-env is not installed: the README's set-up command installs nix-bin");
-    RealNixHost nix;
+    forensic::test::RealNix nix;
     auto beta = nix.add_abra("0.13.0-beta");
     auto next = nix.add_abra("0.14.0");
     nix.set(nix.add_system("cc-ci-1", nix.add_abra("0.12.0")), "2026-05-20T10:00:00Z");

@@ -120,6 +120,32 @@ TEST_CASE("an HC1 stamp mismatch is parsed out of the failure text; unknown fiel
     CHECK(nlohmann::json::parse(value(facts, run + "extra:harness")) == failing_run()["harness"]);
 }
 
+TEST_CASE("HC1 recorded as fields is read beside the English message; the fields win, a disagreement is named")
+{
+    HostFixture host;
+    auto doc = failing_run();
+    doc.erase("failures");
+    doc["hc1"] = {{"expected", "7ae7b0f76efb"}, {"observed", "eb96de94+U"}};
+    host.file(runs + "/fields/results.json", doc.dump(1));
+    auto both = failing_run();
+    both["hc1"] = {{"expected", "7ae7b0f76efb"}, {"observed", "0badc0de"}};
+    host.file(runs + "/both/results.json", both.dump(1));
+    auto bad = failing_run();
+    bad["hc1"] = {{"expected", 7}};
+    host.file(runs + "/bad/results.json", bad.dump(1));
+    auto facts = collect_runs(host);
+    CHECK(value(facts, "run/fields hc1.observed") == "eb96de94+U");
+    CHECK(value(facts, "run/fields hc1.expected") == "7ae7b0f76efb");
+    CHECK(value(facts, "run/fields hc1.from") == "fields");
+    CHECK(facts.count("run/fields extra:hc1") == 0);
+    CHECK(value(facts, "run/both hc1.observed") == "0badc0de");
+    CHECK(value(facts, "run/both error").find("'hc1' says 0badc0de") != std::string::npos);
+    // Fields of the wrong shape: the message still counts, and the run says what was wrong.
+    CHECK(value(facts, "run/bad hc1.observed") == "eb96de94+U");
+    CHECK(value(facts, "run/bad hc1.from") == "message");
+    CHECK(value(facts, "run/bad error").find("'hc1' is not an object with strings") != std::string::npos);
+}
+
 TEST_CASE("HC1 texts are recognised only in their exact form")
 {
     auto found = collect::find_hc1_mismatch(hc1_failure);

@@ -64,24 +64,44 @@ struct Running {
     std::string basis;
 };
 
+// The generation current-system named in a snapshot, if it names one.
+const Generation* current_in(const AttributionContext& c, const std::map<long long, Generation>& all,
+                             const std::optional<SnapshotCoverage>& at)
+{
+    if (!at) return nullptr;
+    for (const auto& f : c.state(*at, std::string(nx::source), std::string(nx::current_system))) {
+        if (f.key != nx::generation) continue;
+        long long number = 0;
+        auto [end, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), number);
+        if (ec != std::errc() || end != f.value.data() + f.value.size()) return nullptr; // "none"
+        auto found = all.find(number);
+        return found == all.end() ? nullptr : &found->second;
+    }
+    return nullptr;
+}
+
+// The generation running at `t`: as the snapshots around it show current-
+// system (the same one before and after it: that one; before it, a switch on
+// creation: the newest made by then; one not the newest: it, until a newer is
+// made), else the newest made by then.
 Running running_at(const AttributionContext& c, const std::map<long long, Generation>& all, TimeNs t)
 {
     auto newest = newest_made_by(all, t);
-    auto at = c.observed_clean_before(std::string(nx::source), std::string(nx::current_system), t);
-    if (at)
-        for (const auto& f : c.state(*at, std::string(nx::source), std::string(nx::current_system))) {
-            if (f.key != nx::generation) continue;
-            long long number = 0;
-            auto [end, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), number);
-            if (ec != std::errc() || end != f.value.data() + f.value.size()) break; // "none": not a generation
-            auto named = all.find(number);
-            if (named == all.end()) break;
-            auto newest_then = newest_made_by(all, at->snapshot.taken_at);
-            if (newest_then && newest_then->number == named->first) break; // switched on creation: as assumed
-            // Not the newest: it stays running until a newer generation is made.
-            if (newest && newest->created > at->snapshot.taken_at) break;
-            return {&named->second, "current-system in snapshot " + std::to_string(at->snapshot.id)};
-        }
+    const auto subject = std::string(nx::current_system);
+    auto before = c.observed_clean_before(std::string(nx::source), subject, t);
+    auto after = c.observed_clean_after(std::string(nx::source), subject, t);
+    const auto* g_before = current_in(c, all, before);
+    const auto* g_after = current_in(c, all, after);
+    if (g_before && g_after && g_before == g_after)
+        return {g_before, "current-system in snapshots " + std::to_string(before->snapshot.id) + " and " +
+                              std::to_string(after->snapshot.id)};
+    if (g_before) {
+        auto newest_then = newest_made_by(all, before->snapshot.taken_at);
+        bool switched_on_creation = newest_then && newest_then->number == g_before->number;
+        bool newer_since = newest && newest->created > before->snapshot.taken_at;
+        if (!switched_on_creation && !newer_since)
+            return {g_before, "current-system in snapshot " + std::to_string(before->snapshot.id)};
+    }
     return {newest, "the newest generation made by then (switched on creation)"};
 }
 
@@ -121,48 +141,56 @@ Hypothesis test_abra_changed(const AttributionContext& c)
                                        ", running at the good and bad times";
     }
 
-    // (2) The active binary, in the last snapshots at or before each end.
+    // (2) The active binary: the last snapshot at or before the good time, and
+    // the last at or before the bad one (else the first after it).
     std::optional<bool> sha_changed;
     std::string sha_finding;
-    auto before_good = c.observed_clean_before(std::string(ab::source), std::string(ab::active), *w.good);
-    auto before_bad = c.observed_clean_before(std::string(ab::source), std::string(ab::active), *w.bad);
-    if (before_good && before_bad) {
+    const auto active = std::string(ab::active), source = std::string(ab::source);
+    auto before_good = c.observed_clean_before(source, active, *w.good);
+    auto around_bad = c.observed_clean_before(source, active, *w.bad);
+    bool bad_after = false;
+    if (before_good && (!around_bad || around_bad->snapshot.taken_at <= before_good->snapshot.taken_at)) {
+        around_bad = c.observed_clean_after(source, active, *w.bad);
+        bad_after = true;
+    }
+    if (before_good && around_bad && around_bad->snapshot.id != before_good->snapshot.id) {
         auto hash = [&](const SnapshotCoverage& at) -> std::optional<StoredFact> {
-            for (auto& f : c.state(at, std::string(ab::source), std::string(ab::active)))
+            for (auto& f : c.state(at, source, active))
                 if (f.key == ab::sha256) return f;
             return std::nullopt;
         };
-        auto a = hash(*before_good), b = hash(*before_bad);
+        auto a = hash(*before_good), b = hash(*around_bad);
+        auto ids = "snapshots " + std::to_string(before_good->snapshot.id) + " (at or before the good time) and " +
+                   std::to_string(around_bad->snapshot.id) + (bad_after ? " (after the bad time)" : " (at or before the bad time)");
         if (a && b && a->value == b->value) {
             sha_changed = false;
-            h.evidence.push_back(c.evidence_at(*b, *before_bad, "the active abra's sha256, the same in snapshot " +
-                                                                   std::to_string(before_good->snapshot.id) +
-                                                                   " (at or before the good time) and here"));
+            h.evidence.push_back(c.evidence_at(*b, *around_bad, "the active abra's sha256, the same in " + ids));
             h.evidence.back().decides = true;
-            sha_finding = "the active abra binary's sha256 is the same at the good and bad times";
+            sha_finding = "the active abra binary's sha256 is the same in " + ids;
         } else if (a && b) {
-            // Changed between the two snapshots; can that lie inside the window?
-            auto lo = before_good->snapshot.taken_at, hi = before_bad->snapshot.taken_at;
-            const Generation* placed = nullptr; // a generation made in (lo, hi] with another abra
+            // It changed in (lo, hi]. A generation made then with another abra
+            // than the one running at lo dates it; else it can lie anywhere there.
+            auto lo = before_good->snapshot.taken_at, hi = around_bad->snapshot.taken_at;
+            auto running_lo = running_at(c, all, lo);
+            const Generation* placed = nullptr;
             for (const auto& [n, g] : all)
-                if (g.created > lo && g.created <= hi && g.abra && at_good.generation &&
-                    abra_of(g) != abra_of(*at_good.generation))
+                if (g.created > lo && g.created <= hi && g.abra && running_lo.generation &&
+                    abra_of(g) != abra_of(*running_lo.generation))
                     placed = &g;
-            bool inside = hi > *w.good && (!placed || placed->created > *w.good);
+            bool inside = placed ? placed->created > *w.good && placed->created <= *w.bad
+                                 : hi > *w.good && lo < *w.bad;
             h.evidence.push_back(c.evidence_at(*a, *before_good, "the active abra's sha256 at or before the good time"));
-            h.evidence.push_back(c.evidence_at(*b, *before_bad, "differs at or before the bad time"));
+            h.evidence.push_back(c.evidence_at(*b, *around_bad, "another sha256 later"));
             h.evidence.back().decides = inside;
+            if (placed) h.evidence.push_back(c.evidence_of(*placed->abra, "generation " + std::to_string(placed->number) +
+                                                                              " dates the change by its creation"));
             sha_changed = inside;
-            sha_finding = inside ? "the active abra binary's sha256 changed between snapshots " +
-                                       std::to_string(before_good->snapshot.id) + " and " +
-                                       std::to_string(before_bad->snapshot.id) + ", a span that reaches into the window"
-                                 : "the active abra binary's sha256 changed between snapshots " +
-                                       std::to_string(before_good->snapshot.id) + " and " +
-                                       std::to_string(before_bad->snapshot.id) + ", but " +
-                                       (placed ? "generation " + std::to_string(placed->number) + ", made " +
-                                                     format_rfc3339(placed->created) + ", places it"
-                                               : std::string("that span ends")) +
-                                       " before the good time";
+            sha_finding = "the active abra binary's sha256 changed between " + ids +
+                          (placed ? "; generation " + std::to_string(placed->number) + ", made " +
+                                        format_rfc3339(placed->created) + ", places it " +
+                                        (inside ? "inside the window" : placed->created <= *w.good ? "before the good time"
+                                                                                                 : "after the bad time")
+                                  : inside ? ", a span that reaches into the window" : ", a span outside the window");
         }
     }
 

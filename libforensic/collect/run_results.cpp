@@ -28,9 +28,12 @@ public:
                 time(field, value);
             else if (field == "failures")
                 failures(value);
+            else if (field == "hc1")
+                structured_hc1(value);
             else
                 add("extra:" + field, value.dump()); // kept as written, not dropped
         }
+        hc1_facts();
         return std::move(out_);
     }
 
@@ -73,24 +76,49 @@ private:
     void failures(const json& value)
     {
         if (!value.is_object()) return wrong("failures", "an object");
-        bool hc1_seen = false;
         for (const auto& [tier, text] : value.items()) {
             add("failure:" + tier, json_value_text(text));
-            if (hc1_seen) continue;
-            if (auto mismatch = find_hc1_mismatch(json_value_text(text))) {
-                hc1_seen = true;
-                add("hc1.observed", mismatch->observed);
-                if (auto stamp = decode_chaos_stamp(mismatch->observed)) {
-                    add("hc1.observed_commit", stamp->commit);
-                    if (stamp->dirty) add("hc1.observed_dirty", *stamp->dirty ? "true" : "false");
-                }
-                add("hc1.expected", mismatch->expected);
-            }
+            if (!from_message_)
+                if (auto mismatch = find_hc1_mismatch(json_value_text(text))) from_message_ = std::move(*mismatch);
         }
+    }
+
+    // A harness may record HC1 as fields: {"hc1": {"expected": REF, "observed": STAMP}}.
+    void structured_hc1(const json& value)
+    {
+        auto text = [&](const char* name) -> std::optional<std::string> {
+            auto it = value.is_object() ? value.find(name) : value.end();
+            if (it == value.end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
+            return it->get<std::string>();
+        };
+        auto expected = text("expected"), observed = text("observed");
+        if (!expected || !observed) return wrong("hc1", "an object with strings 'expected' and 'observed'");
+        from_fields_ = Hc1Mismatch{*observed, *expected};
+    }
+
+    // The fields win over the harness's English message; both are read, and
+    // when they disagree the run says so.
+    void hc1_facts()
+    {
+        const auto* mismatch = from_fields_ ? &*from_fields_ : from_message_ ? &*from_message_ : nullptr;
+        if (!mismatch) return;
+        add("hc1.observed", mismatch->observed);
+        if (auto stamp = decode_chaos_stamp(mismatch->observed)) {
+            add("hc1.observed_commit", stamp->commit);
+            if (stamp->dirty) add("hc1.observed_dirty", *stamp->dirty ? "true" : "false");
+        }
+        add("hc1.expected", mismatch->expected);
+        add("hc1.from", from_fields_ ? "fields" : "message");
+        if (from_fields_ && from_message_ &&
+            (from_fields_->observed != from_message_->observed || from_fields_->expected != from_message_->expected))
+            out_.errors.push_back(origin_ + ": 'hc1' says " + from_fields_->observed + " for " + from_fields_->expected +
+                                  " but the failure text says " + from_message_->observed + " for " +
+                                  from_message_->expected + " (the fields are recorded)");
     }
 
     std::string origin_, subject_;
     RunResults out_;
+    std::optional<Hc1Mismatch> from_message_, from_fields_;
 };
 
 // The text between `quote`-delimited marks after `lead`, from `pos`.

@@ -143,6 +143,18 @@ void DockerEngine::clean_outside()
     if (made_network_files_ && fs::is_empty("/var/lib/docker", ec)) fs::remove("/var/lib/docker", ec);
 }
 
+std::string DockerEngine::abra_stack(const std::string& stack, const std::string& recipe, const std::string& stamp,
+                                     const std::string& command, const std::string& failure_action,
+                                     const std::string& order, const std::string& monitor, const std::string& extra)
+{
+    auto label = "coop-cloud." + stack + ".";
+    return "version: \"3.8\"\nservices:\n  app:\n    image: " + std::string(image) + "\n    command: [\"sh\", \"-c\", \"" +
+           command + "\"]\n    stop_grace_period: 1s\n    deploy:\n      labels:\n        " + label + "recipe: \"" +
+           recipe + "\"\n        " + label + "version: \"0.7.0+3.3.1\"\n        " + label + "chaos: \"true\"\n        " +
+           label + "chaos-version: \"" + stamp + "\"\n      update_config: {failure_action: " + failure_action +
+           ", order: " + order + ", monitor: " + monitor + "}\n" + extra;
+}
+
 std::map<std::string, std::string> DockerEngine::env() const
 {
     return {{"DOCKER_HOST", "unix://" + socket_.string()}, {"DOCKER_CONFIG", config_.string()}};

@@ -36,6 +36,14 @@ public:
 
     static constexpr const char* image = "local/busybox:1";
 
+    // A stack file as abra deploys a recipe: an `app` service running
+    // `command` with abra's labels for `stack` (chaos stamp `stamp`), under
+    // the update policy given; `extra` is appended (more services).
+    static std::string abra_stack(const std::string& stack, const std::string& recipe, const std::string& stamp,
+                                  const std::string& command, const std::string& failure_action = "rollback",
+                                  const std::string& order = "start-first", const std::string& monitor = "5s",
+                                  const std::string& extra = "");
+
     // DOCKER_HOST=unix://<its socket>, DOCKER_CONFIG=<a private config dir>.
     std::map<std::string, std::string> env() const;
     // The docker client against it; run_docker throws with the output on failure.
