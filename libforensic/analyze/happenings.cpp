@@ -312,6 +312,17 @@ std::string anchor_of(const TimelineEvent& e)
     return e.subject;
 }
 
+// Which of the time bases of one instant names it best: a time a fact
+// carries itself over one read from another fact, an update's completion or
+// start over the service's last change.
+int basis_rank(const TimelineEvent& e)
+{
+    std::string_view label = e.time_desc.label;
+    if (!e.time) return 0;
+    int own = e.not_before ? 0 : 2;
+    return own + (label == update_completed_at.label ? 2 : label == "StartedAt" || label == "CreatedAt" ? 1 : 0);
+}
+
 } // namespace
 
 std::vector<Happening> group_happenings(const std::vector<TimelineEvent>& events)
@@ -326,6 +337,7 @@ std::vector<Happening> group_happenings(const std::vector<TimelineEvent>& events
         using Key = std::tuple<std::string, std::optional<TimeNs>, std::optional<TimeNs>, std::optional<TimeNs>>;
         std::map<Key, std::size_t> index;
         auto first = out.size();
+        std::vector<int> ranks; // of each happening's time basis, from `first` on
         for (auto i = start; i < end; ++i) {
             const auto& e = events[i];
             Key key{anchor_of(e), e.time, e.time ? std::nullopt : e.not_before, e.time ? std::nullopt : e.not_after};
@@ -341,6 +353,11 @@ std::vector<Happening> group_happenings(const std::vector<TimelineEvent>& events
                 h.evidence_snapshot = e.evidence_snapshot;
             }
             auto& h = out[it->second];
+            if (auto rank = basis_rank(e); h.facts.empty() || rank > ranks[it->second - first]) {
+                h.time_desc = e.time_desc;
+                if (h.facts.empty()) ranks.push_back(rank);
+                else ranks[it->second - first] = rank;
+            }
             // The snapshot that saw what happened, not the one before it that
             // still held a removed fact (unless that is all there is).
             if (!h.facts.empty() && h.facts.front()->change == Change::removed && e.change != Change::removed &&
