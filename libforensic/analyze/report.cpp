@@ -93,11 +93,15 @@ std::vector<std::string> rerun_commands(const Report& r, const ReportOptions& o)
                                                    shell_quote(a.observed));
     if (o.attribution.good) symptom += " --good " + format_rfc3339(*o.attribution.good);
     if (o.attribution.bad) symptom += " --bad " + format_rfc3339(*o.attribution.bad);
-    std::string ids;
-    for (const auto& s : r.snapshots) ids += (ids.empty() ? "" : " ") + std::to_string(s.id);
+    // Imported in the order of their ids, the snapshots get the same ids again.
+    std::string ids, files;
+    for (const auto& s : r.snapshots) {
+        ids += (ids.empty() ? "" : " ") + std::to_string(s.id);
+        files += " " + shell_quote(a.host + "-" + std::to_string(s.id) + ".json");
+    }
     return {
         "for id in " + ids + "; do forensic export $id " + db + " -o " + shell_quote(a.host) + "-$id.json; done",
-        "forensic import --db review.db " + shell_quote(a.host) + "-*.json",
+        "forensic import --db review.db" + files,
         "forensic report --db review.db " + symptom + " -o report.html",
         "forensic attribute --db review.db " + symptom,
         "forensic timeline --db review.db --recipe " + shell_quote(a.recipe) + " --from " +

@@ -52,28 +52,66 @@ std::string number(double value)
 constexpr double char_width = 6.8, line_height = 15;
 
 struct Placed {
-    std::string text;
+    std::vector<std::string> lines;
     double x = 0; // where the text starts
+    double width = 0;
 };
 
-// Right of `at` if it fits, else left of it, else cut to the track's width.
-Placed place(const std::string& label, double at, double left, double right)
+// `label` in lines of at most `room` characters, at most `most` lines, the
+// last cut with "…" when the rest does not fit. A line ends at a space near
+// its end, else where it is full: names such as a service's run long.
+std::vector<std::string> wrap_words(const std::string& label, std::size_t room, std::size_t most)
 {
-    auto room = static_cast<std::size_t>(std::max(1.0, (right - left) / char_width));
-    std::string text = code_points(label) > room ? first_code_points(label, room - 1) + "…" : label;
-    double width = static_cast<double>(code_points(text)) * char_width;
-    double x = at + 6;
-    if (x + width > right) x = at - 6 - width;
-    if (x < left) x = std::max(left, right - width);
-    return {text, x};
+    constexpr std::size_t near_end = 14;
+    std::vector<std::string> lines;
+    std::string rest = label;
+    while (!rest.empty()) {
+        if (code_points(rest) <= room) {
+            lines.push_back(rest);
+            break;
+        }
+        if (lines.size() + 1 == most) {
+            lines.push_back(first_code_points(rest, room - 1) + "…");
+            break;
+        }
+        auto full = first_code_points(rest, room);
+        auto space = full.rfind(' ');
+        auto cut = space != std::string::npos && code_points(full.substr(0, space)) + near_end >= room ? space : full.size();
+        lines.push_back(rest.substr(0, cut));
+        rest = rest.substr(cut + (cut == space ? 1 : 0));
+    }
+    if (lines.empty()) lines.push_back("");
+    return lines;
 }
 
-std::string text_element(const std::string& css, double x, double y, const std::string& text, const std::string& id = {},
-                         const std::string& title = {})
+// Right of `at` if it fits, else left of it, else against the right end.
+Placed place(const std::string& label, double at, double left, double right, std::size_t most_lines = 1)
 {
-    return "<text class=\"" + css + "\"" + (id.empty() ? "" : " id=\"" + html_escape(id) + "\"") + " x=\"" + number(x) +
-           "\" y=\"" + number(y) + "\">" + (title.empty() ? "" : "<title>" + html_escape(title) + "</title>") +
-           html_escape(text) + "</text>\n";
+    auto room = static_cast<std::size_t>(std::max(2.0, (right - left) / char_width));
+    Placed p{wrap_words(label, room, most_lines), 0, 0};
+    for (const auto& line : p.lines) p.width = std::max(p.width, static_cast<double>(code_points(line)) * char_width);
+    p.x = at + 6;
+    if (p.x + p.width > right) p.x = at - 6 - p.width;
+    if (p.x < left) p.x = std::max(left, right - p.width);
+    return p;
+}
+
+std::string text_element(const std::string& css, double x, double y, const std::vector<std::string>& lines,
+                         const std::string& id = {}, const std::string& title = {})
+{
+    std::string out = "<text class=\"" + css + "\"" + (id.empty() ? "" : " id=\"" + html_escape(id) + "\"") + " x=\"" +
+                      number(x) + "\" y=\"" + number(y) + "\">" +
+                      (title.empty() ? "" : "<title>" + html_escape(title) + "</title>");
+    if (lines.size() == 1) return out + html_escape(lines.front()) + "</text>\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        out += "<tspan x=\"" + number(x) + "\"" + (i ? " dy=\"" + number(line_height) + "\"" : "") + ">" +
+               html_escape(lines[i]) + "</tspan>";
+    return out + "</text>\n";
+}
+
+std::string text_element(const std::string& css, double x, double y, const std::string& text)
+{
+    return text_element(css, x, y, std::vector<std::string>{text});
 }
 
 // Spacing of ticks: about one per `pixels` of track.
@@ -112,14 +150,14 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
     std::string header;
     double y = 4;
     for (const auto& s : chart.spans) {
-        y += line_height;
-        auto placed = place(s.label, x_of(s.from), track_left, track_right);
-        header += text_element("span-label", placed.x, y, placed.text, {}, s.label);
+        auto placed = place(s.label, x_of(s.from), track_left, track_right, 2);
+        header += text_element("span-label", placed.x, y + line_height, placed.lines, {}, s.label);
+        y += line_height * static_cast<double>(placed.lines.size());
     }
     for (const auto& i : chart.instants) {
-        y += line_height;
-        auto placed = place(i.label, x_of(i.at), track_left, track_right);
-        header += text_element("instant-label " + i.css, placed.x, y, placed.text, {}, i.label);
+        auto placed = place(i.label, x_of(i.at), track_left, track_right, 2);
+        header += text_element("instant-label " + i.css, placed.x, y + line_height, placed.lines, {}, i.label);
+        y += line_height * static_cast<double>(placed.lines.size());
     }
     y += line_height;
     double ticks_y = y;
@@ -127,17 +165,27 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
 
     std::string bands, rows; // the rows' backgrounds, then what is drawn on them
     double row_y = rows_top;
+    constexpr std::size_t label_lines = 2;
     for (const auto& row : chart.rows) {
         double name_height = narrow ? 16 : 0;
         double track_y = row_y + name_height + 12;
-        double height = name_height + 24 + line_height * static_cast<double>(row.marks.size()) + 4;
+        std::vector<Placed> placed;
+        std::size_t lines = 0;
+        for (const auto& m : row.marks) {
+            double mx = m.at ? x_of(*m.at) : (x_of(m.from) + std::max(x_of(m.to), x_of(m.from) + 3)) / 2;
+            placed.push_back(place(m.label, mx, track_left, track_right, label_lines));
+            lines += placed.back().lines.size();
+        }
+        double height = name_height + 24 + line_height * static_cast<double>(lines) + 4;
         bands += "<rect class=\"band\" x=\"0\" y=\"" + number(row_y) + "\" width=\"" + number(w) + "\" height=\"" +
                  number(height - 4) + "\" rx=\"3\"/>\n";
         bands += text_element("row-name", 8, narrow ? row_y + 13 : track_y + 4, row.name);
         rows += "<line class=\"track\" x1=\"" + number(track_left) + "\" y1=\"" + number(track_y) + "\" x2=\"" +
                 number(track_right) + "\" y2=\"" + number(track_y) + "\"/>\n";
         double label_y = track_y + 22;
-        for (const auto& m : row.marks) {
+        for (std::size_t k = 0; k < row.marks.size(); ++k) {
+            const auto& m = row.marks[k];
+            const auto& p = placed[k];
             auto title = m.title.empty() ? m.label : m.title;
             std::string css = std::string("mark") + (m.at ? "" : " bounded") + (m.relevant ? " relevant" : "");
             double mx;
@@ -146,19 +194,21 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
                 rows += "<circle class=\"" + css + "\" cx=\"" + number(mx) + "\" cy=\"" + number(track_y) +
                         "\" r=\"5\"><title>" + html_escape(title) + "</title></circle>\n";
             } else {
+                // Inset, so that bounds which touch read as two bars.
                 double x1 = x_of(m.from), x2 = std::max(x_of(m.to), x1 + 3);
+                if (x2 - x1 > 8) {
+                    x1 += 1.5;
+                    x2 -= 1.5;
+                }
                 mx = (x1 + x2) / 2;
                 rows += "<rect class=\"" + css + "\" x=\"" + number(x1) + "\" y=\"" + number(track_y - 4) + "\" width=\"" +
                         number(x2 - x1) + "\" height=\"8\" rx=\"2\"><title>" + html_escape(title) + "</title></rect>\n";
             }
-            auto placed = place(m.label, mx, track_left, track_right);
-            double text_end = placed.x + static_cast<double>(code_points(placed.text)) * char_width;
-            double elbow = placed.x >= mx ? placed.x - 2 : std::min(text_end + 2, mx);
+            double elbow = p.x >= mx ? p.x - 2 : std::min(p.x + p.width + 2, mx);
             rows += "<polyline class=\"leader\" points=\"" + number(mx) + "," + number(track_y + 5) + " " + number(mx) + "," +
                     number(label_y - 4) + " " + number(elbow) + "," + number(label_y - 4) + "\"/>\n";
-            rows += text_element(std::string("label") + (m.relevant ? " relevant" : ""), placed.x, label_y, placed.text,
-                                 m.id, title);
-            label_y += line_height;
+            rows += text_element(std::string("label") + (m.relevant ? " relevant" : ""), p.x, label_y, p.lines, m.id, title);
+            label_y += line_height * static_cast<double>(p.lines.size());
         }
         row_y += height;
     }

@@ -94,6 +94,21 @@ std::string status_word(analyze::HypothesisStatus status)
     return to_string(status);
 }
 
+// The fact that decides a hypothesis: of those it cites, the latest at or
+// before the bad time (what the window ended with), else the first.
+const analyze::Evidence* deciding(const Report& r, const analyze::Hypothesis& h)
+{
+    if (h.evidence.empty()) return nullptr;
+    const analyze::Evidence* best = nullptr;
+    TimeNs best_at = 0;
+    for (const auto& l : chain_of(r, h))
+        if ((!r.attribution.window.bad || l.at <= *r.attribution.window.bad) && (!best || l.at >= best_at)) {
+            best = l.evidence;
+            best_at = l.at;
+        }
+    return best ? best : &h.evidence.front();
+}
+
 // ---- the picture ----
 
 const std::array<analyze::ReportRow, 5> chart_rows = {analyze::ReportRow::checkout, analyze::ReportRow::service,
@@ -238,11 +253,10 @@ std::string report_html(const Report& r)
     body += "<h2 id=\"hypotheses\">Every hypothesis</h2>\n<ul class=\"hyps\">\n";
     for (const auto& h : a.hypotheses) {
         if (h.id == a.verdict) continue;
-        std::string decided = h.evidence.empty()
-                                  ? "Nothing recorded decides it."
-                                  : "Decided by " + fact_text(h.evidence.front()) +
-                                        (h.evidence.front().meaning.empty() ? "" : " (" + printable(h.evidence.front().meaning) + ")") +
-                                        ", " + holder_text(r, h.evidence.front()) + ".";
+        const auto* d = deciding(r, h);
+        std::string decided = !d ? "Nothing recorded decides it."
+                                 : "Decided by " + fact_text(*d) + (d->meaning.empty() ? "" : " (" + printable(d->meaning) + ")") +
+                                       ", " + holder_text(r, *d) + ".";
         body += "<li><span class=\"status " + status_word(h.status) + "\">" + status_word(h.status) + "</span> <strong>" +
                 html_escape(h.id) + "</strong> — " + html_escape(analyze::hypothesis_label(h.id)) + ": " +
                 html_escape(printable(h.summary)) + ". " + html_escape(decided);
@@ -319,9 +333,9 @@ std::string report_markdown(const Report& r)
         if (h.id == a.verdict) continue;
         out += "- **" + status_word(h.status) + "** `" + h.id + "` — " + markdown_cell(analyze::hypothesis_label(h.id)) +
                ": " + markdown_cell(h.summary) + ". " +
-               (h.evidence.empty() ? std::string("Nothing recorded decides it.")
-                                   : "Decided by `" + markdown_cell(fact_text(h.evidence.front())) + "`, " +
-                                         holder_text(r, h.evidence.front()) + ".") +
+               (!deciding(r, h) ? std::string("Nothing recorded decides it.")
+                                : "Decided by `" + markdown_cell(fact_text(*deciding(r, h))) + "`, " +
+                                      holder_text(r, *deciding(r, h)) + ".") +
                "\n";
     }
     out += "\n### Blast radius\n\n" + blast_radius_markdown(r.blast_radius);

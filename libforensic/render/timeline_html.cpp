@@ -27,11 +27,12 @@ std::string html_page(const std::string& title, const std::string& css, const st
            "tr.relevant td{background:#fdecea}\n"
            "details{margin:2px 0}\nsummary{cursor:pointer;color:#555}\n"
            "table.facts{font-size:12px;table-layout:auto}\ntable.facts td{border:0;padding:1px 6px 1px 0}\n"
-           "col.n{width:2.5em}\ncol.when{width:11em}\ncol.basis{width:7em}\ncol.snap{width:5em}\n"
-           ".chart.narrow{display:none}\n"
-           "@media (max-width:760px){body{padding:12px 10px}.chart.wide{display:none}.chart.narrow{display:block}"
-           "col.when{width:6.5em}col.basis{width:0}col.n{width:2em}col.snap{width:3.2em}"
-           "td.basis,th.basis{display:none}}\n" +
+           "col.n{width:2.5em}\ncol.when{width:12em}\ncol.snap{width:6em}\ntd.when{overflow-wrap:normal}\n"
+           ".basis{display:block;font-size:11px;color:#6e6e73;white-space:nowrap}\n"
+           ".chart.narrow,.narrow-only{display:none}\n"
+           "@media (max-width:760px){body{padding:12px 10px}.chart.wide,.wide-only{display:none}"
+           ".chart.narrow{display:block}.narrow-only{display:inline}"
+           "col.when{width:7.4em}col.n{width:1.8em}col.snap{width:3em}td,th{padding:4px 3px}}\n" +
            chart_css() + css + "</style></head>\n<body>\n" + body + "</body></html>\n";
 }
 
@@ -60,9 +61,10 @@ ChartMark happening_mark(const analyze::Happening& h, const std::string& id)
 std::string happenings_table(const std::vector<analyze::Happening>& happenings, bool facts_open,
                              const std::string& id_prefix)
 {
-    std::string out = "<table class=\"happenings\"><colgroup><col class=\"n\"><col class=\"when\"><col class=\"basis\">"
-                      "<col><col class=\"snap\"></colgroup>\n<thead><tr><th>#</th><th>time (UTC)</th>"
-                      "<th class=\"basis\">basis</th><th>what happened</th><th>snapshot</th></tr></thead>\n<tbody>\n";
+    std::string out = "<table class=\"happenings\"><colgroup><col class=\"n\"><col class=\"when\"><col>"
+                      "<col class=\"snap\"></colgroup>\n<thead><tr><th>#</th><th>time (UTC), basis</th>"
+                      "<th>what happened</th><th><span class=\"wide-only\">snapshot</span><span class=\"narrow-only\">snap.</span>"
+                      "</th></tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < happenings.size(); ++i) {
         const auto& h = happenings[i];
         std::string facts = "<table class=\"facts\">";
@@ -71,9 +73,9 @@ std::string happenings_table(const std::vector<analyze::Happening>& happenings, 
                      html_escape(printable(e->key)) + "</code></td><td>" + html_escape(change_text(*e)) + "</td></tr>";
         facts += "</table>";
         out += "<tr id=\"" + id_prefix + std::to_string(i + 1) + "\"" + (h.stamp_relevant ? " class=\"relevant\"" : "") +
-               "><td>" + std::to_string(i + 1) + "</td><td>" + html_escape(happening_time_text(h, "")) +
-               "</td><td class=\"basis\" title=\"" + html_escape(h.time_desc.text) + "\">" + html_escape(h.time_desc.label) +
-               "</td><td>" + html_escape(printable(h.summary)) + "<details" + (facts_open ? " open" : "") + "><summary>" +
+               "><td>" + std::to_string(i + 1) + "</td><td class=\"when\">" + html_escape(happening_time_text(h, "")) +
+               "<span class=\"basis\" title=\"" + html_escape(h.time_desc.text) + "\">" + html_escape(h.time_desc.label) +
+               "</span></td><td>" + html_escape(printable(h.summary)) + "<details" + (facts_open ? " open" : "") + "><summary>" +
                std::to_string(h.facts.size()) + (h.facts.size() == 1 ? " fact" : " facts") + " (" +
                html_escape(h.source) + " " + html_escape(printable(h.subject)) + ")</summary>" + facts +
                "</details></td><td>" + std::to_string(h.evidence_snapshot) + "</td></tr>\n";
