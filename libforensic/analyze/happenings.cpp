@@ -148,9 +148,9 @@ private:
         if (h_.kind == HappeningKind::appeared) {
             auto previous = after("previous_stamp.chaos_version");
             auto state = after("update_status.state");
-            return name + (fact("created_at") ? " created" : " first seen") + ": " +
-                   join({after("stamp.chaos_version").empty() ? "" : "stamp " + after("stamp.chaos_version"),
-                         previous.empty() ? "" : "PreviousSpec " + previous, policy(false), state});
+            auto state_seen = join({after("stamp.chaos_version").empty() ? "" : "stamp " + after("stamp.chaos_version"),
+                                    previous.empty() ? "" : "PreviousSpec " + previous, policy(false), state});
+            return name + (fact("created_at") ? " created" : " first seen") + (state_seen.empty() ? "" : ": " + state_seen);
         }
         if (h_.kind == HappeningKind::vanished)
             return name + " removed" +
