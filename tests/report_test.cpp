@@ -303,3 +303,30 @@ TEST_CASE("the report and the timeline in Chromium at 1280 and 390 px: no overfl
     }
     forensic::test::check_golden("dstamp-timeline.html", timeline_html);
 }
+
+TEST_CASE("--run alone names the recipe: the run's facts say which it was")
+{
+    Case c;
+    auto report = c.run({"report", "--run", "m2p-discourse", "--format", "md"});
+    REQUIRE_MESSAGE(report.exit_code == 0, report.err);
+    CHECK(report.out == c.run({"report", "--recipe", "discourse", "--run", "m2p-discourse", "--format", "md"}).out);
+    auto attribute = c.run({"attribute", "--run", "m2p-discourse"});
+    CHECK(attribute.exit_code == 0);
+    CHECK(attribute.out.find("verdict: swarm-rollback") != std::string::npos);
+    auto unknown = c.run({"report", "--run", "no-such-run"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("no CI run 'no-such-run'") != std::string::npos);
+    CHECK(c.run({"report"}).exit_code == 2);
+}
+
+TEST_CASE("the demo ends with the report and says where it wrote it")
+{
+    TempDir out;
+    auto demo = (fs::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "snapshots/run-demo").string();
+    auto r = run_process({demo, forensic::test::forensic_binary()}, {{"FORENSIC_DEMO_OUT", out.path().string()}});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto page = out / "report.html";
+    CHECK(r.out.find("$ forensic report --run m2p-discourse -o report.html") != std::string::npos);
+    CHECK(r.out.ends_with("The report, one page for a reviewer: " + page.string() + "\n"));
+    CHECK(slurp(page).find("Verdict: Swarm rolled the service back (swarm-rollback).") != std::string::npos);
+}

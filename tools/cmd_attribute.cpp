@@ -13,7 +13,7 @@ analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::st
 {
     analyze::AttributeOptions o;
     o.host = optional_string(vm, "host");
-    o.recipe = vm["recipe"].as<std::string>();
+    o.recipe = optional_string(vm, "recipe").value_or("");
     o.expected = optional_string(vm, "expected");
     o.observed = optional_string(vm, "observed");
     o.run = optional_string(vm, "run");
@@ -29,7 +29,7 @@ int run_attribute(const Args& args)
     po::options_description options;
     add_db_option(options);
     options.add_options()
-        ("recipe", po::value<std::string>()->required(), "")
+        ("recipe", po::value<std::string>(), "")
         ("expected", po::value<std::string>(), "")
         ("observed", po::value<std::string>(), "")
         ("run", po::value<std::string>(), "")

@@ -12,7 +12,7 @@ int run_report(const Args& args)
     po::options_description options;
     add_db_option(options);
     options.add_options()
-        ("recipe", po::value<std::string>()->required(), "")
+        ("recipe", po::value<std::string>(), "")
         ("expected", po::value<std::string>(), "")
         ("observed", po::value<std::string>(), "")
         ("run", po::value<std::string>(), "")
