@@ -256,3 +256,29 @@ TEST_CASE("the embedded case's host-wide timeline read a window at a time is the
         CHECK(visited == expected);
     }
 }
+
+TEST_CASE("--recipe keeps the Docker events of the recipe's services, also of one no snapshot saw")
+{
+    Host h;
+    std::vector<Fact> apps = {{"app/disc.example.net", "recipe", "discourse", {}},
+                              {"app/disc.example.net", "server", "example.net", {}},
+                              {"app/other.example.net", "recipe", "n8n", {}},
+                              {"app/other.example.net", "server", "example.net", {}}};
+    h.snapshot("2026-06-01T00:00:00Z", "swarm", apps);
+    h.snapshot("2026-06-01T00:00:00.5Z", "swarm-events", {});
+    const char* when = "2026-06-01T05:50:10Z";
+    h.snapshot("2026-06-02T00:00:00Z", "swarm-events",
+               {{"disc_example_net_app", std::string("event:") + when, "update updatestate.new=rollback_completed "
+                                                                       "updatestate.old=rollback_started", at(when)},
+                {"other_example_net_app", std::string("event:") + when, "remove", at(when)}});
+    analyze::TimelineOptions o;
+    o.from = parse_time_argument("2026-06-01", "--from");
+    o.to = parse_time_argument("2026-06-02", "--to", true);
+    o.recipe = "discourse";
+    auto t = analyze::build_timeline(h.db, o);
+    REQUIRE(t.events.size() == 1);
+    CHECK(t.events[0].subject == "disc_example_net_app");
+    CHECK(t.events[0].stamp_relevant);
+    auto happenings = analyze::group_happenings(t.events);
+    CHECK(happenings[0].summary == "service disc_example_net_app: update, rollback_started → rollback_completed");
+}

@@ -200,11 +200,10 @@ void TimelineWriter::add_json(const std::vector<analyze::Happening>& happenings)
 void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
 {
     if (events.empty()) return;
-    auto happenings = analyze::group_happenings(events);
     if (format_ == TimelineFormat::json || format_ == TimelineFormat::jsonl) {
         // Events in happening order: the timeline's own order, grouped.
         if (detail_.relevant_only || format_ == TimelineFormat::jsonl) {
-            add_json(happenings);
+            add_json(analyze::group_happenings(events));
             return;
         }
         std::string out = events_ ? "" : json_head();
@@ -214,7 +213,7 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
         sink_(out);
         return;
     }
-    for (const auto& h : happenings) {
+    for (const auto& h : analyze::group_happenings(events)) {
         if (detail_.relevant_only && !h.stamp_relevant) continue;
         ++happenings_;
         relevant_ += h.stamp_relevant;
