@@ -300,7 +300,7 @@ std::string report_html(const Report& r)
 std::string report_markdown(const Report& r)
 {
     const auto& a = r.attribution;
-    std::string out = "## Why " + markdown_cell(a.recipe) + "'s upgrade stamped `" + a.observed + "`\n\n";
+    std::string out = "## Why " + markdown_cell(a.recipe) + "'s upgrade stamped " + markdown_code(a.observed) + "\n\n";
     out += "**Symptom.** " + markdown_cell(symptom_sentence(r)) + "\n\n";
     out += "**" + markdown_cell(verdict_sentence(r)) + "**" +
            (when_sentence(r).empty() ? "" : " " + markdown_cell(when_sentence(r))) + "\n\n";
@@ -308,8 +308,8 @@ std::string report_markdown(const Report& r)
         out += "### The evidence, in order\n\n";
         int n = 0;
         for (const auto& l : chain_of(r, *h))
-            out += std::to_string(++n) + ". " + link_time(r, l) + " — " + l.evidence->source + " `" +
-                   markdown_cell(fact_text(*l.evidence)) + "`" +
+            out += std::to_string(++n) + ". " + link_time(r, l) + " — " + l.evidence->source + " " +
+                   markdown_code(fact_text(*l.evidence)) +
                    (l.evidence->meaning.empty() ? "" : ": " + markdown_cell(meaning_of(l))) + " (" +
                    holder_text(r, *l.evidence) + ")\n";
         out += "\n";
@@ -331,16 +331,16 @@ std::string report_markdown(const Report& r)
     out += "\n### Every hypothesis\n\n";
     for (const auto& h : a.hypotheses) {
         if (h.id == a.verdict) continue;
-        out += "- **" + status_word(h.status) + "** `" + h.id + "` — " + markdown_cell(analyze::hypothesis_label(h.id)) +
+        out += "- **" + status_word(h.status) + "** " + markdown_code(h.id) + " — " + markdown_cell(analyze::hypothesis_label(h.id)) +
                ": " + markdown_cell(h.summary) + ". " +
                (!deciding(r, h) ? std::string("Nothing recorded decides it.")
-                                : "Decided by `" + markdown_cell(fact_text(*deciding(r, h))) + "`, " +
+                                : "Decided by " + markdown_code(fact_text(*deciding(r, h))) + ", " +
                                       holder_text(r, *deciding(r, h)) + ".") +
                "\n";
     }
     out += "\n### Blast radius\n\n" + blast_radius_markdown(r.blast_radius);
-    out += "\n### How to re-run it\n\nDatabase `" + (r.database.empty() ? std::string("(default)") : r.database) +
-           "`, host `" + a.host + "`, snapshots";
+    out += "\n### How to re-run it\n\nDatabase " + markdown_code(r.database.empty() ? std::string("(default)") : r.database) +
+           ", host " + markdown_code(a.host) + ", snapshots";
     for (const auto& s : r.snapshots) out += " " + std::to_string(s.id);
     out += ":\n\n```sh\n";
     for (const auto& c : r.commands) out += c + "\n";

@@ -110,8 +110,32 @@ std::string dump(const ordered_json& doc, int indent)
 std::string markdown_cell(std::string_view text)
 {
     std::string out;
-    for (char c : printable(text)) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    for (char c : printable(text)) {
+        switch (c) {
+        case '|': out += "\\|"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        default: out += c;
+        }
+    }
     return out;
+}
+
+std::string markdown_code(std::string_view text)
+{
+    // CommonMark: a fence of more backticks than any run inside, padded
+    // when the text starts or ends with one; | escaped for a table.
+    auto body = printable(text);
+    std::size_t longest = 0, run = 0;
+    for (char c : body) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string fence(longest + 1, '`'), out;
+    for (char c : body) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    bool pad = !out.empty() && (out.front() == '`' || out.back() == '`');
+    return fence + (pad ? " " : "") + out + (pad ? " " : "") + fence;
 }
 
 std::string clock_text(TimeNs t)
@@ -224,7 +248,7 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
             if (h.stamp_relevant) text = "**" + text + "**";
             if (detail_.facts)
                 for (const auto* e : h.facts)
-                    text += "<br>" + std::string(e->stamp_relevant ? "\\* " : "") + "`" + markdown_cell(e->key) + "` " +
+                    text += "<br>" + std::string(e->stamp_relevant ? "\\* " : "") + markdown_code(e->key) + " " +
                             markdown_cell(change_text(*e));
             body_ += "| " + happening_time_text(h, "") + " | " + h.time_desc.label + " | " + text + " | " +
                      std::to_string(h.evidence_snapshot) + " |\n";
