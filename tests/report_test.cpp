@@ -152,6 +152,8 @@ TEST_CASE("the discourse timeline is a happening a line: at most 40 lines, every
     // The rollback at its exact time, by the fact that carries it, not between two snapshots.
     CHECK(text.out.find("05:50:12.390 CompletedAt * service disc-ae10f0_ci_commoninternet_net_app rolled back:") !=
           std::string::npos);
+    // The happening names the snapshot that saw it (7), not the one that last held its removed rows (6).
+    CHECK(text.out.find("updating → rollback_completed [7]") != std::string::npos);
     // Bounds at their own precision.
     CHECK(text.out.find("06-10 05:51 … 06-11 03:00") != std::string::npos);
 

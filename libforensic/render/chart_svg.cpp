@@ -30,7 +30,7 @@ std::string chart_css()
            ".chart .band{fill:#f6f6f8}\n.chart .track{stroke:#c9c9cf;stroke-width:1}\n"
            ".chart .tick{stroke:#e4e4e8}\n.chart .tick-label{font:11px system-ui,sans-serif;fill:#6e6e73}\n"
            ".chart .label{font:11px monospace;fill:#1d1d1f}\n.chart .label.relevant{fill:#a50e0e}\n"
-           ".chart .leader{stroke:#b8b8c0;stroke-width:1;fill:none}\n"
+           ".chart .leader{stroke:#b8b8c0;stroke-width:1;fill:none}\n.chart .note{font:italic 11px system-ui,sans-serif;fill:#6e6e73}\n"
            ".chart .mark{fill:#8e8e93;stroke:#fff;stroke-width:1}\n.chart .mark.relevant{fill:#d93025}\n"
            ".chart .mark.bounded{fill-opacity:.45;stroke:#8e8e93}\n.chart .mark.bounded.relevant{stroke:#d93025}\n"
            ".chart .span{fill:#fbbc04;fill-opacity:.16}\n.chart .span-label{font:11px monospace;fill:#8a5a00}\n"
@@ -176,13 +176,15 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
             placed.push_back(place(m.label, mx, track_left, track_right, label_lines));
             lines += placed.back().lines.size();
         }
-        double height = name_height + 24 + line_height * static_cast<double>(lines) + 4;
+        bool note = row.marks.empty() && !row.empty_note.empty();
+        double height = name_height + 24 + line_height * static_cast<double>(note ? 1 : lines) + 4;
         bands += "<rect class=\"band\" x=\"0\" y=\"" + number(row_y) + "\" width=\"" + number(w) + "\" height=\"" +
                  number(height - 4) + "\" rx=\"3\"/>\n";
         bands += text_element("row-name", 8, narrow ? row_y + 13 : track_y + 4, row.name);
         rows += "<line class=\"track\" x1=\"" + number(track_left) + "\" y1=\"" + number(track_y) + "\" x2=\"" +
                 number(track_right) + "\" y2=\"" + number(track_y) + "\"/>\n";
         double label_y = track_y + 22;
+        if (note) rows += text_element("note", track_left, label_y, row.empty_note);
         for (std::size_t k = 0; k < row.marks.size(); ++k) {
             const auto& m = row.marks[k];
             const auto& p = placed[k];

@@ -26,6 +26,7 @@ struct ChartMark {
 struct ChartRow {
     std::string name;
     std::vector<ChartMark> marks; // in time order
+    std::string empty_note;       // said on the row when it has no mark
 };
 
 struct ChartInstant {

@@ -143,22 +143,13 @@ Chart window_chart(const Report& r, TimeNs from, TimeNs to, const std::string& t
         chart.instants.push_back({*w.bad, "bad: " + (r.bad_run ? "run " + r.bad_run->id + " upgrade " + r.bad_run->result + ", " : std::string()) +
                                               when_text(*w.bad), "bad"});
     for (auto kind : chart_rows) {
-        ChartRow row{to_string(kind), {}};
+        ChartRow row{to_string(kind), {}, {}};
         for (std::size_t i = 0; i < r.happenings.size(); ++i) {
             const auto& h = r.happenings[i];
             if (analyze::row_of(h) == kind && overlaps(h, from, to))
                 row.marks.push_back(happening_mark(h, id_prefix + std::to_string(i + 1)));
         }
-        if (row.marks.empty()) {
-            ChartMark none;
-            none.at = std::nullopt;
-            none.from = from;
-            none.to = from;
-            none.label = "nothing recorded changed here in this span";
-            none.id = id_prefix + "none-" + std::to_string(static_cast<int>(kind));
-            row.marks.push_back(none);
-            row.marks.back().title = row.marks.back().label;
-        }
+        row.empty_note = "nothing recorded changed here in this span";
         chart.rows.push_back(std::move(row));
     }
     return chart;

@@ -116,7 +116,7 @@ std::string timeline_html(const analyze::Timeline& t, TimelineDetail detail)
     chart.to = t.to;
     chart.title = title;
     for (const auto& source : sources_of(happenings)) {
-        ChartRow row{source, {}};
+        ChartRow row{source, {}, {}};
         for (std::size_t i = 0; i < happenings.size(); ++i)
             if (happenings[i].source == source) row.marks.push_back(happening_mark(happenings[i], "label-" + std::to_string(i + 1)));
         chart.rows.push_back(std::move(row));
