@@ -17,6 +17,7 @@ print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
 bin=$dest$prefix/bin/forensic
 service=$(find "$dest" -name forensic-snapshot.service)
 timer=$(find "$dest" -name forensic-snapshot.timer)
+watch=$(find "$dest" -name forensic-watch.service)
 man=$(find "$dest" -name forensic.1)
 [ -x "$bin" ] || fail "no installed binary at $bin"
 [ -n "$service" ] && [ -n "$timer" ] && [ -n "$man" ] || fail "units or man page not installed"
@@ -25,14 +26,20 @@ grep -q "^ExecStart=$prefix/bin/forensic snapshot --db /var/lib/forensic/forensi
 grep -q '^Persistent=true' "$timer" || fail "timer is not persistent"
 grep -q '^RandomizedDelaySec=' "$timer" || fail "timer has no randomized delay"
 grep -q '^ProtectSystem=strict' "$service" || fail "service is not read-only on the host"
+[ -n "$watch" ] || fail "forensic-watch.service not installed"
+grep -q "^ExecStart=$prefix/bin/forensic watch --db /var/lib/forensic/forensic.db" "$watch" ||
+    fail "the watch's ExecStart does not name the installed binary: $(grep ExecStart "$watch")"
+grep -q '^Restart=always' "$watch" || fail "the watch service does not restart"
+grep -q '^ProtectSystem=strict' "$watch" || fail "the watch service is not read-only on the host"
 
 # As systemd sees them once installed: the binary at its path (here under DESTDIR).
 units=$dest/verify
 mkdir -p "$units"
 sed "s|$prefix/bin/forensic|$bin|" "$service" > "$units/forensic-snapshot.service"
 cp "$timer" "$units/"
-systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/forensic-snapshot.timer" ||
-    fail "systemd-analyze verify rejected the units"
+sed "s|$prefix/bin/forensic|$bin|" "$watch" > "$units/forensic-watch.service"
+systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/forensic-snapshot.timer" \
+    "$units/forensic-watch.service" || fail "systemd-analyze verify rejected the units"
 # The check has teeth: a unit with a bad setting fails it.
 sed 's/^OnCalendar=.*/OnCalendar=every full moon/' "$timer" > "$units/forensic-snapshot.timer"
 if systemd-analyze verify --man=no "$units/forensic-snapshot.service" "$units/forensic-snapshot.timer" 2> /dev/null; then

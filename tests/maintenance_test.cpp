@@ -95,6 +95,37 @@ TEST_CASE("prune removes snapshots without changing what the kept ones see, and 
     CHECK(report.ok());
 }
 
+TEST_CASE("prune thins snapshots but keeps every watch record, and what each shows")
+{
+    TempDir dir;
+    store::Store db(dir / "f.db", store::Store::Access::write);
+    write_history(db);
+    // A CI run's service between two nights, seen only by the watch: deployed, then removed.
+    auto watch = [&](TimeNs at, std::vector<Fact> facts) {
+        SnapshotInput w{"cc-ci", at, at + 1, "test", {}, {}, SnapshotKind::watch};
+        w.collectors.push_back(CollectorRun{"swarm", CollectorStatus::ok, {}, std::move(facts), Coverage::subjects, {"run_app"}});
+        db.write(w);
+    };
+    auto night = jan1 + 30 * ns_per_day;
+    watch(night + 3600 * ns_per_second, {{"run_app", "stamp.commit", "7ae7b0f7", {}}});
+    watch(night + 3700 * ns_per_second, {{"run_app", "stamp.commit", "eb96de94", {}}});
+    watch(night + 7200 * ns_per_second, {});
+    std::map<long long, std::map<std::string, std::string>> before;
+    for (const auto& s : db.snapshots())
+        if (s.kind == SnapshotKind::watch) before[s.id] = state_of(db, s);
+    auto result = store::prune(db, "cc-ci", {7, 4, 2}, false);
+    std::size_t watch_kept = 0;
+    for (const auto& s : result.kept) watch_kept += s.kind == SnapshotKind::watch;
+    CHECK(watch_kept == 3);
+    for (const auto& s : result.removed) CHECK(s.kind == SnapshotKind::snapshot);
+    for (const auto& [id, state] : before) {
+        INFO("watch record " << id);
+        CHECK(state_of(db, *db.find_snapshot(id)) == state);
+    }
+    CHECK(before.begin()->second.at("swarm run_app stamp.commit") == "7ae7b0f7");
+    CHECK(store::verify(db).ok());
+}
+
 TEST_CASE("prune --dry-run changes nothing")
 {
     TempDir dir;

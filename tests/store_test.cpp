@@ -199,6 +199,7 @@ std::vector<State> expected_states(const std::vector<SnapshotInput>& in_time_ord
             std::set<std::string> errored;
             for (const auto& f : run.facts)
                 if (f.key == error_key) errored.insert(f.subject);
+            std::set<std::string> observed(run.observed_subjects.begin(), run.observed_subjects.end());
             State next;
             for (const auto& [k, v] : current) {
                 bool mine = k.starts_with(run.name + " ");
@@ -207,7 +208,10 @@ std::vector<State> expected_states(const std::vector<SnapshotInput>& in_time_ord
                     continue;
                 }
                 auto subject = k.substr(run.name.size() + 1, k.find(' ', run.name.size() + 1) - run.name.size() - 1);
-                if (errored.contains(subject)) next[k] = v;
+                // Carried: a subject in error, one a partial run did not name, anything an additive run did not report.
+                if (errored.contains(subject) || run.coverage == Coverage::additive ||
+                    (run.coverage == Coverage::subjects && !observed.contains(subject)))
+                    next[k] = v;
             }
             for (const auto& f : run.facts)
                 next[run.name + " " + f.subject + " " + f.key] =
@@ -229,14 +233,25 @@ TEST_CASE("snapshots stored in any order give the states they mean")
         std::vector<SnapshotInput> history;
         for (int i = 0; i < 8; ++i) {
             SnapshotInput s = snap(june1 + i * day, {});
-            for (const std::string name : {"recipes", "swarm"}) {
+            // recipes: always whole; swarm: whole or, as a watch record, some
+            // subjects; events: additive, values recurring.
+            for (const std::string name : {"recipes", "swarm", "events"}) {
                 if (rng() % 6 == 0) {
                     s.collectors.push_back(failed(name));
                     continue;
                 }
                 CollectorRun run = ok(name, {});
+                if (name == "events") run.coverage = Coverage::additive;
+                if (name == "swarm" && rng() % 3 == 0) {
+                    run.coverage = Coverage::subjects;
+                    for (int subject = 0; subject < 4; ++subject)
+                        if (rng() % 2 == 0) run.observed_subjects.push_back("s" + std::to_string(subject));
+                }
                 for (int subject = 0; subject < 4; ++subject) {
-                    bool error = rng() % 8 == 0;
+                    if (run.coverage == Coverage::subjects &&
+                        !std::count(run.observed_subjects.begin(), run.observed_subjects.end(), "s" + std::to_string(subject)))
+                        continue;
+                    bool error = run.coverage != Coverage::additive && rng() % 8 == 0;
                     if (error) run.facts.push_back({"s" + std::to_string(subject), "error", "unreadable", {}});
                     for (int key = 0; key < 3; ++key) {
                         if (rng() % 4 == 0) continue; // absent this time
@@ -447,11 +462,16 @@ TEST_CASE("an older database is migrated forward, its digests computed from its 
 {
     TempDir dir;
     {
-        store::Store db(dir / "f.db", store::Store::Access::write);
-        db.write(snap(june1, {ok("nix", {{"g/1", "p", "a", {}}, {"g/2", "p", "b", {}}})}));
-        // Back to schema version 2, as a forensic of that version left it.
-        db.database().exec("DROP TABLE subject_digest; DROP INDEX fact_key_recipe; DROP TABLE tag_object; "
-                           "PRAGMA user_version = 2");
+        // A file as a forensic of schema version 2 left it, rows and all.
+        sql::Database old(dir / "f.db", sql::Database::Mode::read_write, std::chrono::milliseconds(1000));
+        store::migrate(old, 2);
+        old.exec("INSERT INTO host (id, name) VALUES (1, 'ci');"
+                 "INSERT INTO snapshot (id, host_id, taken_at, finished_at, tool_version, status) VALUES (1, 1, " +
+                 std::to_string(june1) + ", " + std::to_string(june1 + 1) + ", 'old', 'ok');"
+                 "INSERT INTO collector_run (snapshot_id, collector, status) VALUES (1, 'nix', 'ok');"
+                 "INSERT INTO fact_key (id, source, subject, key) VALUES (1, 'nix', 'g/1', 'p'), (2, 'nix', 'g/2', 'p');"
+                 "INSERT INTO fact (host_id, key_id, value, valid_from) VALUES (1, 1, 'a', " + std::to_string(june1) +
+                 "), (1, 2, 'b', " + std::to_string(june1) + ");");
     }
     store::Store db(dir / "f.db", store::Store::Access::read);
     CHECK(store::schema_version(db.database()) == store::current_schema_version());
@@ -465,4 +485,80 @@ TEST_CASE("an older database is migrated forward, its digests computed from its 
     // Version 4's index and table are there and used.
     CHECK(db.recipe_mappings("ci", "nix", std::nullopt).empty());
     CHECK(db.tag_objects().empty());
+    // Version 6: the old snapshot is a snapshot, its run observed all of nix.
+    auto all = db.snapshots();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].kind == SnapshotKind::snapshot);
+    CHECK(db.collector_runs(all[0].id).at(0).coverage == Coverage::full);
+    sql::Statement view(db.database(), "SELECT kind FROM snapshot_v WHERE snapshot_id = 1");
+    REQUIRE(view.step());
+    CHECK(view.column_text(0) == "snapshot");
+}
+
+TEST_CASE("a watch record names the subjects it observed: only they change, in order or spliced in")
+{
+    auto watch = [](std::vector<std::string> subjects, std::vector<Fact> facts) {
+        CollectorRun run = ok("swarm", std::move(facts));
+        run.coverage = Coverage::subjects;
+        run.observed_subjects = std::move(subjects);
+        return run;
+    };
+    auto nightly = [](const std::string& a_stamp) {
+        return ok("swarm", {{"a", "stamp", a_stamp, {}}, {"b", "stamp", "b1", {}}, {"c", "stamp", "c1", {}}});
+    };
+    // In flight at noon (a changed, c seen removed), rolled back by 13:00; b never named.
+    auto records = std::vector<SnapshotInput>{
+        snap(june1, {nightly("a1")}),
+        snap(june1 + day / 4, {watch({"a", "c"}, {{"a", "stamp", "a2", {}}})}),
+        snap(june1 + day / 3, {watch({"a"}, {{"a", "stamp", "a1", {}}})}),
+        snap(june1 + day, {nightly("a1")}),
+    };
+    auto expected = expected_states(records);
+    CHECK(expected[1] == State{{"swarm a stamp", "a2"}, {"swarm b stamp", "b1"}});
+    CHECK(expected[3] == State{{"swarm a stamp", "a1"}, {"swarm b stamp", "b1"}, {"swarm c stamp", "c1"}});
+    std::vector<std::size_t> order = {0, 1, 2, 3};
+    do {
+        TempDir dir;
+        store::Store db(dir / "f.db", store::Store::Access::write);
+        for (auto i : order) db.write(records[i]);
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            INFO("order " << order[0] << order[1] << order[2] << order[3] << ", snapshot " << i);
+            CHECK(state_at(db, records[i].taken_at) == expected[i]);
+        }
+        CHECK(store::stale_subject_digests(db.database()).empty());
+        auto partial = db.coverage("ci").at(1).partial;
+        REQUIRE(partial.size() == 1);
+        CHECK(partial[0].second == std::vector<std::string>{"a", "c"});
+    } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST_CASE("an additive run adds facts and closes none, also spliced in before what it reported")
+{
+    auto events = [](std::vector<Fact> facts) {
+        CollectorRun run = ok("swarm-events", std::move(facts));
+        run.coverage = Coverage::additive;
+        return run;
+    };
+    auto records = std::vector<SnapshotInput>{
+        snap(june1, {events({{"a", "event:1", "update", june1 - 5}})}),
+        snap(june1 + day, {events({{"a", "event:2", "update", june1 + 5}})}),
+        // The buffer still holds event 1: reported again, unchanged.
+        snap(june1 + 2 * day, {events({{"a", "event:1", "update", june1 - 5}, {"b", "event:3", "remove", june1 + day}})}),
+    };
+    auto expected = expected_states(records);
+    CHECK(expected[2].size() == 3);
+    std::vector<std::size_t> order = {0, 1, 2};
+    do {
+        TempDir dir;
+        store::Store db(dir / "f.db", store::Store::Access::write);
+        for (auto i : order) db.write(records[i]);
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            INFO("order " << order[0] << order[1] << order[2] << ", snapshot " << i);
+            CHECK(state_at(db, records[i].taken_at) == expected[i]);
+        }
+        // What each run reported is what it observed, for export.
+        auto third = db.snapshots().at(2);
+        CHECK(db.observed_keys(third.id, "swarm-events") ==
+              std::vector<std::pair<std::string, std::string>>{{"a", "event:1"}, {"b", "event:3"}});
+    } while (std::next_permutation(order.begin(), order.end()));
 }

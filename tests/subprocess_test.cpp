@@ -6,6 +6,8 @@
 #include "libforensic/util/subprocess.hpp"
 
 #include <chrono>
+#include <csignal>
+#include <unistd.h>
 #include <doctest/doctest.h>
 
 using namespace forensic;
@@ -76,4 +78,60 @@ TEST_CASE("a signal that ends the program is reported")
     CHECK(r.signal == 15);
     CHECK(r.exit_code == -1);
     CHECK(describe_end(r, 10s) == "killed by signal 15");
+}
+
+TEST_CASE("a streaming program's lines arrive as it writes them, before it ends")
+{
+    StreamingProgram p({"sh", "-c", "echo one; echo two; sleep 30; echo never"});
+    std::vector<std::string> lines;
+    auto started = std::chrono::steady_clock::now();
+    while (lines.size() < 2) REQUIRE(p.read_lines(lines, 10s) == StreamingProgram::Wait::lines);
+    CHECK(lines == std::vector<std::string>{"one", "two"});
+    // Nothing more for a while: the wait times out, the program still runs.
+    CHECK(p.read_lines(lines, 200ms) == StreamingProgram::Wait::timeout);
+    auto end = p.finish(1s);
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    CHECK(end.signal == SIGTERM);
+}
+
+TEST_CASE("a streaming program that ends is closed after its last line, with its message and status")
+{
+    StreamingProgram p({"sh", "-c", "printf 'last without newline'; echo 'cannot connect' >&2; exit 1"});
+    std::vector<std::string> lines;
+    StreamingProgram::Wait w;
+    while ((w = p.read_lines(lines, 10s)) == StreamingProgram::Wait::lines) {
+    }
+    CHECK(w == StreamingProgram::Wait::closed);
+    CHECK(lines == std::vector<std::string>{"last without newline"});
+    auto end = p.finish();
+    CHECK(end.exit_code == 1);
+    CHECK(end.err == "cannot connect\n");
+}
+
+TEST_CASE("a streaming read wakes for its wake descriptor, and an overlong line is dropped, not held")
+{
+    int wake[2];
+    REQUIRE(::pipe(wake) == 0);
+    StreamingProgram p({"sh", "-c", "head -c 2000000 /dev/zero | tr '\\0' x; echo; echo short; sleep 30"});
+    std::vector<std::string> lines;
+    while (lines.empty()) REQUIRE(p.read_lines(lines, 10s) == StreamingProgram::Wait::lines);
+    CHECK(lines == std::vector<std::string>{"short"});
+    CHECK(p.dropped_lines() == 1);
+    REQUIRE(::write(wake[1], "x", 1) == 1);
+    CHECK(p.read_lines(lines, 10s, wake[0]) == StreamingProgram::Wait::woken);
+    ::close(wake[0]);
+    ::close(wake[1]);
+}
+
+TEST_CASE("destroying a streaming program ends what it started too")
+{
+    pid_t pid = 0;
+    {
+        StreamingProgram p({"sh", "-c", "sleep 60 & wait"});
+        pid = p.pid();
+    }
+    // The group is gone: signalling it fails (once its orphans are reaped by init).
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (::kill(-pid, 0) == 0 && std::chrono::steady_clock::now() < deadline) ::usleep(10'000);
+    CHECK(::kill(-pid, 0) != 0);
 }

@@ -1,7 +1,7 @@
 #include "commands.hpp"
 
+#include "libforensic/capture/snapshot_session.hpp"
 #include "libforensic/collect/snapshot_runner.hpp"
-#include "libforensic/git/tag_memo.hpp"
 #include "libforensic/render/snapshot_views.hpp"
 #include "libforensic/store/store.hpp"
 
@@ -27,6 +27,7 @@ int run_snapshot(const Args& args)
         ("runs-dir", po::value<std::string>(), "")
         ("docker", po::value<std::string>(), "")
         ("docker-json", po::value<std::string>(), "")
+        ("docker-events", po::value<std::string>(), "")
         ("mirror-url", po::value<std::string>(), "")
         ("offline", po::bool_switch(), "")
         ("lock-timeout", po::value<double>()->default_value(60), "")
@@ -42,6 +43,7 @@ int run_snapshot(const Args& args)
     if (auto v = optional_string(vm, "runs-dir")) opts.runs_dir = *v;
     if (auto v = optional_string(vm, "docker")) opts.docker_command = *v;
     if (auto v = optional_string(vm, "docker-json")) opts.docker_json = *v;
+    if (auto v = optional_string(vm, "docker-events")) opts.docker_events = *v;
     if (auto v = optional_string(vm, "mirror-url")) opts.mirror_url_template = *v;
     opts.offline = vm["offline"].as<bool>();
 
@@ -57,11 +59,9 @@ int run_snapshot(const Args& args)
 
     // Open (and create) the database first: fail before collecting, not after.
     store::Store db(db_path(vm), store::Store::Access::write, timeout);
-    git::TagMemo tag_memo(collect::is_selected(selection, "recipes") ? db.tag_objects() : std::vector<TagObjectRecord>{});
-    opts.tag_memo = &tag_memo;
-    auto input = std::make_unique<SnapshotInput>(collect::collect_snapshot(opts, selection, host, at));
-    auto summary = db.write(*input);
-    keep_until_exit(std::move(input));
+    auto taken = capture::take_snapshot(db, {std::move(opts), std::move(selection), host, at});
+    const auto& summary = taken.summary;
+    keep_until_exit(std::move(taken.input));
 
     if (vm["json"].as<bool>())
         print_json(render::write_summary_json(summary));

@@ -6,6 +6,7 @@ const std::vector<Command>& commands()
 {
     static const std::vector<Command> all = {
         {"snapshot", "collect the host's state into the database", run_snapshot},
+        {"watch", "record Swarm services as Docker events change them, until stopped", run_watch},
         {"list", "list snapshots, newest first", run_list},
         {"show", "show the state as of a snapshot", run_show},
         {"diff", "what changed between two snapshots", run_diff},

@@ -8,6 +8,7 @@
 namespace forensic::cli {
 
 int run_snapshot(const Args& args);
+int run_watch(const Args& args);
 int run_list(const Args& args);
 int run_show(const Args& args);
 int run_export(const Args& args);

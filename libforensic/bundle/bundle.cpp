@@ -6,6 +6,7 @@
 #include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace forensic::bundle {
 namespace {
@@ -63,20 +64,37 @@ void normalise(SnapshotInput& snapshot)
 {
     std::sort(snapshot.collectors.begin(), snapshot.collectors.end(),
               [](const CollectorRun& a, const CollectorRun& b) { return a.name < b.name; });
-    for (auto& c : snapshot.collectors)
+    for (auto& c : snapshot.collectors) {
         std::sort(c.facts.begin(), c.facts.end(), [](const Fact& a, const Fact& b) {
             return std::tie(a.subject, a.key) < std::tie(b.subject, b.key);
         });
+        std::sort(c.observed_subjects.begin(), c.observed_subjects.end());
+    }
 }
 
 SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot)
 {
-    SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {}, {}};
+    SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {}, {},
+                        snapshot.kind};
     for (const auto& run : store.collector_runs(snapshot.id)) {
-        CollectorRun c{run.collector, run.status, run.error, {}};
-        if (run.status == CollectorStatus::ok)
-            for (auto& f : store.state(snapshot, store::FactFilter{run.collector, {}}))
-                c.facts.push_back(Fact{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time});
+        CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
+        if (run.status != CollectorStatus::ok) {
+            input.collectors.push_back(std::move(c));
+            continue;
+        }
+        // What the run observed, as the state holds it then: all of its source,
+        // the subjects it named, or the facts it reported.
+        std::set<std::pair<std::string, std::string>> reported;
+        if (run.coverage == Coverage::subjects) c.observed_subjects = store.observed_subjects(snapshot.id, run.collector);
+        if (run.coverage == Coverage::additive)
+            for (auto& key : store.observed_keys(snapshot.id, run.collector)) reported.insert(std::move(key));
+        for (auto& f : store.state(snapshot, store::FactFilter{run.collector, {}})) {
+            if (run.coverage == Coverage::subjects &&
+                !std::binary_search(c.observed_subjects.begin(), c.observed_subjects.end(), f.subject))
+                continue;
+            if (run.coverage == Coverage::additive && !reported.contains({f.subject, f.key})) continue;
+            c.facts.push_back(Fact{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time});
+        }
         input.collectors.push_back(std::move(c));
     }
     normalise(input);
@@ -85,9 +103,12 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
 
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
 {
+    bool partial = std::any_of(snapshot.collectors.begin(), snapshot.collectors.end(),
+                               [](const CollectorRun& c) { return c.coverage != Coverage::full; });
     nlohmann::ordered_json doc;
     doc["format"] = format_name;
-    doc["version"] = format_version;
+    doc["version"] = partial || snapshot.kind != SnapshotKind::snapshot ? format_version : 1;
+    if (snapshot.kind != SnapshotKind::snapshot) doc["kind"] = to_string(snapshot.kind);
     doc["host"] = snapshot.host;
     doc["taken_at"] = format_rfc3339(snapshot.taken_at);
     doc["finished_at"] = format_rfc3339(snapshot.finished_at);
@@ -98,6 +119,8 @@ nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
         entry["name"] = c.name;
         entry["status"] = to_string(c.status);
         if (!c.error.empty()) entry["error"] = c.error;
+        if (c.coverage != Coverage::full) entry["coverage"] = to_string(c.coverage);
+        if (c.coverage == Coverage::subjects) entry["subjects"] = c.observed_subjects;
         auto& facts = entry["facts"] = nlohmann::ordered_json::array();
         for (const auto& f : c.facts) {
             nlohmann::ordered_json fact;
@@ -124,6 +147,13 @@ SnapshotInput from_json(const json& doc, const std::string& origin)
                   "bundle format " + std::to_string(version.get<long long>()) + " is newer than this forensic reads (" +
                       std::to_string(format_version) + ")");
     SnapshotInput input;
+    if (doc.contains("kind")) {
+        try {
+            input.kind = snapshot_kind_from_string(string_field(doc, "kind", origin, "document"));
+        } catch (const InputError& e) {
+            malformed(origin, "kind", e.what());
+        }
+    }
     input.host = string_field(doc, "host", origin, "document");
     if (input.host.empty()) malformed(origin, "host", "must not be empty");
     input.taken_at = time_field(doc, "taken_at", origin, "document");
@@ -142,6 +172,24 @@ SnapshotInput from_json(const json& doc, const std::string& origin)
             malformed(origin, where + ".status", e.what());
         }
         if (c.contains("error")) run.error = string_field(c, "error", origin, where);
+        if (c.contains("coverage")) {
+            try {
+                run.coverage = coverage_from_string(string_field(c, "coverage", origin, where));
+            } catch (const InputError& e) {
+                malformed(origin, where + ".coverage", e.what());
+            }
+        }
+        if (c.contains("subjects")) {
+            if (run.coverage != Coverage::subjects) malformed(origin, where + ".subjects", "only a run of coverage 'subjects' names subjects");
+            const auto& subjects = c["subjects"];
+            if (!subjects.is_array()) malformed(origin, where + ".subjects", "expected an array");
+            for (std::size_t j = 0; j < subjects.size(); ++j) {
+                if (!subjects[j].is_string()) malformed(origin, where + ".subjects[" + std::to_string(j) + "]", "expected a string");
+                run.observed_subjects.push_back(subjects[j].get<std::string>());
+            }
+        } else if (run.coverage == Coverage::subjects) {
+            malformed(origin, where, "a run of coverage 'subjects' needs its 'subjects'");
+        }
         const auto& facts = field(c, "facts", origin, where);
         if (!facts.is_array()) malformed(origin, where + ".facts", "expected an array");
         run.facts.reserve(facts.size());
@@ -182,13 +230,15 @@ ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot,
         auto stored = snapshot_as_input(store, existing);
         auto incoming = snapshot;
         normalise(incoming);
-        bool same = stored.host == incoming.host && stored.finished_at == incoming.finished_at &&
+        bool same = stored.host == incoming.host && stored.kind == incoming.kind &&
+                    stored.finished_at == incoming.finished_at &&
                     stored.tool_version == incoming.tool_version &&
                     stored.collectors.size() == incoming.collectors.size();
         for (std::size_t i = 0; same && i < stored.collectors.size(); ++i) {
             const auto& a = stored.collectors[i];
             const auto& b = incoming.collectors[i];
-            same = a.name == b.name && a.status == b.status && a.error == b.error && a.facts == b.facts;
+            same = a.name == b.name && a.status == b.status && a.error == b.error && a.facts == b.facts &&
+                   a.coverage == b.coverage && a.observed_subjects == b.observed_subjects;
         }
         if (same) return ImportResult{ImportOutcome::already_present, existing};
         throw InputError(origin + ": host " + snapshot.host + " already has a different snapshot at " +

@@ -13,7 +13,10 @@
 namespace forensic::bundle {
 
 inline constexpr const char* format_name = "forensic-bundle";
-inline constexpr int format_version = 1;
+// Version 2 adds watch records (`kind`) and partial runs (`coverage`,
+// `subjects`). A bundle is written at the lowest version that holds its
+// content, so a plain snapshot stays readable by a forensic that reads 1.
+inline constexpr int format_version = 2;
 
 // The snapshot as stored: every collector's status, and for each collector
 // that succeeded the facts it saw (its state at that snapshot).

@@ -7,6 +7,7 @@
 #include "libforensic/util/host_root.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,11 @@ struct CollectOptions {
     // not that host's, so the swarm collector is skipped unless one is named.
     std::string docker_command{};
     std::string docker_json{};      // a saved `docker service inspect` array instead of the live client
+    std::string docker_events{};    // a saved `docker events --format '{{json .}}'` output instead of the buffer
+    // When the host's Docker events were last read into the store (the
+    // previous capture): the backfill reads the buffer from then on, and says
+    // so when the buffer does not reach back that far. None: no capture yet.
+    std::optional<TimeNs> events_since{};
     std::string mirror_url_template{}; // e.g. https://git.example.org/mirrors/{recipe}.git; empty: origin
     bool offline = false;           // no live mirror listing
     // Tag objects read by earlier snapshots (the store's tag_object table);
@@ -46,6 +52,13 @@ public:
     virtual std::string_view name() const = 0;
     // One line for `forensic collectors` and the docs.
     virtual std::string_view summary() const = 0;
+
+    // What a successful run observes (model/fact.hpp): the whole source, or
+    // only the facts it reports (an event buffer that forgets).
+    virtual Coverage coverage() const { return Coverage::full; }
+    // The collector whose selection selects this one too (`--only swarm`
+    // backfills swarm-events); empty for none. `--skip` still names it alone.
+    virtual std::string_view companion_of() const { return {}; }
 
     // Reads the host. A subject that cannot be read completely gets an
     // `error` fact (its other keys are then carried, not closed); a collector

@@ -25,22 +25,6 @@ std::string trimmed(const std::string& text)
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
-[[noreturn]] void fail(const std::vector<std::string>& argv, std::size_t shown, const ProgramResult& result,
-                       const DockerClient& docker)
-{
-    auto message = trimmed(result.err);
-    throw CollectorError("'" + command_line(argv, shown) + "' failed (" + describe_end(result, docker.timeout) + ")" +
-                         (message.empty() ? "" : ": " + message));
-}
-
-ProgramResult run(const DockerClient& docker, const std::vector<std::string>& argv)
-{
-    try {
-        return run_program(argv, docker.timeout);
-    } catch (const ProcessError& e) {
-        throw CollectorError(std::string(e.what()) + " (set the docker client with --docker)");
-    }
-}
 
 // Service ids are hex-like tokens; anything else is not a listing we understand.
 bool plausible_id(const std::string& id)
@@ -54,8 +38,7 @@ bool plausible_id(const std::string& id)
 std::vector<std::string> list_ids(const DockerClient& docker)
 {
     std::vector<std::string> argv = {docker.program, "service", "ls", "-q"};
-    auto result = run(docker, argv);
-    if (!result.ok()) fail(argv, argv.size(), result, docker);
+    auto result = run_docker(docker, argv, argv.size());
     std::vector<std::string> ids;
     std::istringstream lines(result.out);
     for (std::string line; std::getline(lines, line);) {
@@ -87,9 +70,41 @@ bool only_vanished(const ProgramResult& result)
 
 } // namespace
 
+DockerClient live_docker_client(const CollectOptions& options)
+{
+    auto program = options.docker_command;
+    if (program.empty()) {
+        if (std::filesystem::path(options.root.root()).lexically_normal() != "/")
+            throw CollectorSkipped("reading --root " + options.root.root().string() +
+                                   ": this machine's docker daemon is not that host's (give --docker or "
+                                   "--docker-json)");
+        program = "docker";
+    }
+    return DockerClient{program};
+}
+
+ProgramResult run_docker(const DockerClient& docker, const std::vector<std::string>& argv, std::size_t shown,
+                         bool (*usable)(const ProgramResult&))
+{
+    ProgramResult result;
+    try {
+        result = run_program(argv, docker.timeout);
+    } catch (const ProcessError& e) {
+        throw CollectorError(std::string(e.what()) + " (set the docker client with --docker)");
+    }
+    if (result.ok() || (usable && usable(result))) return result;
+    auto message = trimmed(result.err);
+    throw CollectorError("'" + command_line(argv, shown) + "' failed (" + describe_end(result, docker.timeout) + ")" +
+                         (message.empty() ? "" : ": " + message));
+}
+
 nlohmann::json inspect_all_services(const DockerClient& docker)
 {
-    auto ids = list_ids(docker);
+    return inspect_services(docker, list_ids(docker));
+}
+
+nlohmann::json inspect_services(const DockerClient& docker, const std::vector<std::string>& ids)
+{
     auto services = nlohmann::json::array();
     auto per_call = std::max<std::size_t>(docker.batch, 1);
     for (std::size_t start = 0; start < ids.size(); start += per_call) {
@@ -97,8 +112,7 @@ nlohmann::json inspect_all_services(const DockerClient& docker)
         auto end = std::min(ids.size(), start + per_call);
         argv.insert(argv.end(), ids.begin() + static_cast<std::ptrdiff_t>(start),
                     ids.begin() + static_cast<std::ptrdiff_t>(end));
-        auto result = run(docker, argv);
-        if (!result.ok() && !only_vanished(result)) fail(argv, 4, result, docker);
+        auto result = run_docker(docker, argv, 4, only_vanished);
         auto batch = parse_service_array(result.out, "output of '" + command_line(argv, 4) + "'");
         // The raw text holds every Env and secret reference: do not keep it.
         result.out.clear();

@@ -13,6 +13,7 @@ const std::vector<std::unique_ptr<Collector>>& registry()
         list.push_back(make_mirrors_collector());
         list.push_back(make_catalogue_collector());
         list.push_back(make_swarm_collector());
+        list.push_back(make_swarm_events_collector());
         list.push_back(make_runs_collector());
         return list;
     }();

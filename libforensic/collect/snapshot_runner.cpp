@@ -39,7 +39,7 @@ std::string trim(std::string text)
 
 CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 {
-    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}};
+    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}, collector.coverage()};
     try {
         run.facts = collector.collect(options);
         sanitise_facts(run.facts);
@@ -130,7 +130,11 @@ void sanitise_facts(std::vector<Fact>& facts)
 
 bool is_selected(const Selection& selection, const std::string& name)
 {
-    return (selection.only.empty() || contains(selection.only, name)) && !contains(selection.skip, name);
+    if (contains(selection.skip, name)) return false;
+    if (selection.only.empty() || contains(selection.only, name)) return true;
+    const auto* collector = find_collector(name);
+    auto companion = collector ? collector->companion_of() : std::string_view();
+    return !companion.empty() && is_selected(selection, std::string(companion));
 }
 
 void validate_selection(const Selection& selection)

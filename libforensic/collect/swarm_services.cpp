@@ -51,16 +51,9 @@ private:
             auto text = read_text_file(options.docker_json, origin);
             return parse_service_array(text, origin);
         }
-        auto program = options.docker_command;
-        if (program.empty()) {
-            if (std::filesystem::path(options.root.root()).lexically_normal() != "/")
-                throw CollectorSkipped("reading --root " + options.root.root().string() +
-                                       ": this machine's docker daemon is not that host's (give --docker or "
-                                       "--docker-json)");
-            program = "docker";
-        }
-        origin = "'" + program + " service inspect'";
-        return inspect_all_services(DockerClient{program});
+        auto docker = live_docker_client(options);
+        origin = "'" + docker.program + " service inspect'";
+        return inspect_all_services(docker);
     }
 };
 

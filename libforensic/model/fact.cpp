@@ -22,4 +22,34 @@ CollectorStatus collector_status_from_string(const std::string& text)
     throw InputError("unknown collector status '" + text + "' (expected ok, failed or skipped)");
 }
 
+const char* to_string(Coverage coverage)
+{
+    switch (coverage) {
+    case Coverage::full: return "full";
+    case Coverage::subjects: return "subjects";
+    case Coverage::additive: return "additive";
+    }
+    return "?";
+}
+
+Coverage coverage_from_string(const std::string& text)
+{
+    if (text == "full") return Coverage::full;
+    if (text == "subjects") return Coverage::subjects;
+    if (text == "additive") return Coverage::additive;
+    throw InputError("unknown coverage '" + text + "' (expected full, subjects or additive)");
+}
+
+const char* to_string(SnapshotKind kind)
+{
+    return kind == SnapshotKind::watch ? "watch" : "snapshot";
+}
+
+SnapshotKind snapshot_kind_from_string(const std::string& text)
+{
+    if (text == "snapshot") return SnapshotKind::snapshot;
+    if (text == "watch") return SnapshotKind::watch;
+    throw InputError("unknown snapshot kind '" + text + "' (expected snapshot or watch)");
+}
+
 } // namespace forensic

@@ -31,13 +31,35 @@ enum class CollectorStatus { ok, failed, skipped };
 const char* to_string(CollectorStatus status);
 CollectorStatus collector_status_from_string(const std::string& text);
 
+// What a successful collector run observed, and so what its silence means.
+//  - full: the whole source. A fact it did not report is gone (a nightly snapshot).
+//  - subjects: only `observed_subjects` (a watch record: the services an event
+//    named). Those subjects' unreported facts are gone — a subject listed with
+//    no facts at all was seen removed; every other subject is carried.
+//  - additive: only the facts it reported (events the daemon still buffered).
+//    It adds to what is known and never closes anything.
+enum class Coverage { full, subjects, additive };
+
+const char* to_string(Coverage coverage);
+Coverage coverage_from_string(const std::string& text);
+
 // One collector's contribution to one snapshot.
 struct CollectorRun {
     std::string name;
     CollectorStatus status = CollectorStatus::ok;
     std::string error; // why it failed; empty when ok
     std::vector<Fact> facts;
+    Coverage coverage = Coverage::full;
+    std::vector<std::string> observed_subjects{}; // Coverage::subjects: sorted, each once
 };
+
+// A snapshot of every selected source (the nightly timer, `forensic snapshot`),
+// or a watch record: what `forensic watch` saw of the services one Docker event
+// named, at the time that state held.
+enum class SnapshotKind { snapshot, watch };
+
+const char* to_string(SnapshotKind kind);
+SnapshotKind snapshot_kind_from_string(const std::string& text);
 
 // A snapshot before it is stored: what forensic snapshot collected, or a bundle.
 // An annotated tag object's header as a collector read it. A tag object never
@@ -59,6 +81,7 @@ struct SnapshotInput {
     std::string tool_version;
     std::vector<CollectorRun> collectors;
     std::vector<TagObjectRecord> tag_objects; // read for the first time by this snapshot
+    SnapshotKind kind = SnapshotKind::snapshot;
 };
 
 // A fact as the store holds it, with the snapshots bounding its interval.

@@ -17,6 +17,7 @@ struct SnapshotInfo {
     TimeNs finished_at = 0;
     std::string tool_version;
     std::string status; // ok | partial
+    SnapshotKind kind = SnapshotKind::snapshot;
 };
 
 struct CollectorRunInfo {
@@ -27,6 +28,8 @@ struct CollectorRunInfo {
     long long closed = 0;    // intervals ended by this snapshot
     long long unchanged = 0; // facts seen again with the same value (or carried for a subject in error)
     long long errors = 0;    // error facts reported
+    Coverage coverage = Coverage::full;
+    std::vector<std::string> observed_subjects{}; // Coverage::subjects: the subjects it named, sorted
 };
 
 // What one write stored: the snapshot and each collector's account.
@@ -35,12 +38,18 @@ struct WriteSummary {
     std::vector<CollectorRunInfo> collectors;
 };
 
-// A snapshot and the collectors that succeeded in it (only they observed).
+// A snapshot and what the collectors that succeeded in it observed (only
+// they observed anything): whole sources, or some of a source's subjects.
 struct SnapshotCoverage {
     SnapshotInfo snapshot;
-    std::vector<std::string> ok_collectors;
+    std::vector<std::string> ok_collectors; // full coverage
+    // Sources observed in part (coverage subjects), with the subjects, sorted.
+    std::vector<std::pair<std::string, std::vector<std::string>>> partial;
 
+    // Whether the snapshot observed all of `source` (a silence there is an absence).
     bool observed(const std::string& source) const;
+    // Whether it observed `subject` of `source`, whole or as one of those it named.
+    bool observed(const std::string& source, const std::string& subject) const;
 };
 
 } // namespace forensic

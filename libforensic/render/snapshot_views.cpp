@@ -3,6 +3,7 @@
 #include "libforensic/render/table.hpp"
 #include "libforensic/util/utf8.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace forensic::render {
@@ -14,7 +15,8 @@ ordered_json snapshot_json(const SnapshotInfo& s)
                         {"taken_at", format_rfc3339(s.taken_at)},
                         {"finished_at", format_rfc3339(s.finished_at)},
                         {"status", s.status},
-                        {"tool_version", s.tool_version}};
+                        {"tool_version", s.tool_version},
+                        {"kind", to_string(s.kind)}};
 }
 
 ordered_json collector_run_json(const CollectorRunInfo& r)
@@ -25,6 +27,8 @@ ordered_json collector_run_json(const CollectorRunInfo& r)
     out["closed"] = r.closed;
     out["unchanged"] = r.unchanged;
     out["errors"] = r.errors;
+    out["coverage"] = to_string(r.coverage);
+    if (r.coverage == Coverage::subjects) out["subjects"] = r.observed_subjects;
     return out;
 }
 
@@ -62,9 +66,10 @@ ordered_json write_summary_json(const WriteSummary& summary)
 
 std::string snapshot_list_text(const std::vector<SnapshotInfo>& snapshots)
 {
-    Table table({"id", "host", "taken_at", "status", "forensic"});
+    Table table({"id", "host", "taken_at", "kind", "status", "forensic"});
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
-        table.add({std::to_string(it->id), it->host, format_rfc3339(it->taken_at), it->status, it->tool_version});
+        table.add({std::to_string(it->id), it->host, format_rfc3339(it->taken_at), to_string(it->kind), it->status,
+                   it->tool_version});
     return table.str();
 }
 
@@ -75,11 +80,31 @@ ordered_json snapshot_list_json(const std::vector<SnapshotInfo>& snapshots)
     return ordered_json{{"snapshots", out}};
 }
 
+namespace {
+
+// Why a subject's facts in a snapshot's state were not seen by it, if so:
+// the collector failed or did not run, or (a watch record) did not name it.
+std::string carried_note(const std::map<std::string, const CollectorRunInfo*>& runs, const std::string& source,
+                         const std::string& subject, bool watch)
+{
+    auto run = runs.find(source);
+    if (run == runs.end()) return watch ? "  (carried: not read by this watch record)" : "  (carried: collector did not run)";
+    const auto& r = *run->second;
+    if (r.status != CollectorStatus::ok) return "  (carried: collector " + std::string(to_string(r.status)) + ")";
+    if (r.coverage == Coverage::subjects &&
+        !std::binary_search(r.observed_subjects.begin(), r.observed_subjects.end(), subject))
+        return watch ? "  (carried: not named by this watch record)" : "  (carried: not observed)";
+    return "";
+}
+
+} // namespace
+
 std::string show_text(const SnapshotState& state)
 {
     const auto& s = state.snapshot;
-    std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
-                      " (" + s.status + ", forensic " + s.tool_version + ")\n";
+    bool watch = s.kind == SnapshotKind::watch;
+    std::string out = (watch ? "watch record " : "snapshot ") + std::to_string(s.id) + " of " + s.host + " taken " +
+                      format_rfc3339(s.taken_at) + " (" + s.status + ", forensic " + s.tool_version + ")\n";
     std::map<std::string, const CollectorRunInfo*> runs;
     for (const auto& c : state.collectors) {
         runs[c.collector] = &c;
@@ -98,12 +123,7 @@ std::string show_text(const SnapshotState& state)
             flush();
             source = f.source;
             subject = f.subject;
-            auto run = runs.find(source);
-            bool carried = run != runs.end() && run->second->status != CollectorStatus::ok;
-            out += "\n" + source + " " + subject + (carried ? "  (carried: collector " +
-                                                                  std::string(to_string(run->second->status)) + ")"
-                                                            : "") +
-                   "\n";
+            out += "\n" + source + " " + subject + carried_note(runs, source, subject, watch) + "\n";
         }
         table.add({printable(f.key), printable(f.value)});
     }

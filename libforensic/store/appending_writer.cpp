@@ -82,8 +82,11 @@ public:
         auto by_subject = digest_by_subject(run.facts);
         auto digests = load_subject_digests(db_, host_id_, source_);
 
+        // An additive run reports some facts of a subject, never all: what it
+        // did not report is carried, as for a subject in error.
+        bool additive = run.coverage == Coverage::additive;
         for (const auto& [subject, facts, digest, errors] : by_subject) {
-            bool in_error = errors > 0;
+            bool in_error = errors > 0 || additive;
             info.errors += errors;
             std::string name(subject);
             auto stored = digests.find(name);
@@ -102,8 +105,13 @@ public:
             if (stored != digests.end()) digests.erase(stored);
         }
         insert_staged();
-        // Subjects with current facts that were not seen at all are gone.
+        // Subjects with current facts that were not seen at all are gone, of
+        // those the run observed: all (full), the ones it names, or none.
         for (const auto& [subject, digest] : digests) {
+            if (additive) break;
+            if (run.coverage == Coverage::subjects && !std::binary_search(run.observed_subjects.begin(),
+                                                                         run.observed_subjects.end(), subject))
+                continue;
             for (const auto& [key_id, open] : open_intervals(subject)) {
                 close_fact_.bind(taken_at_).bind(open.row).run();
                 ++info.closed;

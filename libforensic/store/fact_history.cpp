@@ -239,21 +239,51 @@ std::vector<std::string> Store::subjects_at(const SnapshotInfo& snapshot, const 
     return out;
 }
 
+std::optional<TimeNs> Store::last_observation(const std::string& host, const std::string& source)
+{
+    sql::Statement q(db_, "SELECT max(s.taken_at) FROM snapshot s JOIN collector_run r ON r.snapshot_id = s.id "
+                          "WHERE s.host_id = (SELECT id FROM host WHERE name = ?) AND r.collector = ? "
+                          "AND r.status = 'ok'");
+    q.bind(host).bind(source);
+    if (!q.step() || q.column_is_null(0)) return std::nullopt;
+    return q.column_int(0);
+}
+
 std::vector<SnapshotCoverage> Store::coverage(const std::string& host)
 {
     std::vector<SnapshotCoverage> out;
     std::map<long long, std::size_t> index;
     for (auto& s : snapshots(host)) {
         index[s.id] = out.size();
-        out.push_back(SnapshotCoverage{std::move(s), {}});
+        out.push_back(SnapshotCoverage{std::move(s), {}, {}});
     }
-    sql::Statement q(db_, "SELECT r.snapshot_id, r.collector FROM collector_run r JOIN snapshot s ON s.id = r.snapshot_id "
-                          "JOIN host h ON h.id = s.host_id WHERE h.name = ? AND r.status = 'ok'");
+    sql::Statement q(db_, "SELECT r.snapshot_id, r.collector, r.coverage FROM collector_run r JOIN snapshot s "
+                          "ON s.id = r.snapshot_id JOIN host h ON h.id = s.host_id WHERE h.name = ? AND r.status = 'ok'");
     q.bind(host);
+    bool any_partial = false;
     while (q.step()) {
         auto found = index.find(q.column_int(0));
-        if (found != index.end()) out[found->second].ok_collectors.push_back(q.column_text(1));
+        if (found == index.end()) continue;
+        auto coverage = q.column_text(2);
+        if (coverage == "full") out[found->second].ok_collectors.push_back(q.column_text(1));
+        if (coverage != "subjects") continue;
+        out[found->second].partial.emplace_back(q.column_text(1), std::vector<std::string>{});
+        any_partial = true;
     }
+    if (!any_partial) return out;
+    // The subjects each partial run named (watch records: a few per record).
+    sql::Statement subjects(db_, "SELECT o.snapshot_id, o.collector, o.subject FROM observed_subject o "
+                                 "JOIN snapshot s ON s.id = o.snapshot_id JOIN host h ON h.id = s.host_id "
+                                 "WHERE h.name = ?");
+    subjects.bind(host);
+    while (subjects.step()) {
+        auto found = index.find(subjects.column_int(0));
+        if (found == index.end()) continue;
+        for (auto& [collector, names] : out[found->second].partial)
+            if (collector == subjects.column_text(1)) names.push_back(subjects.column_text(2));
+    }
+    for (auto& at : out)
+        for (auto& entry : at.partial) std::sort(entry.second.begin(), entry.second.end());
     return out;
 }
 

@@ -114,7 +114,14 @@ PruneResult prune(Store& store, const std::string& host, const PrunePolicy& poli
     PruneResult result;
     result.bytes_before = file_bytes(db.file());
     auto all = store.snapshots(host);
-    result.kept = snapshots_to_keep(all, policy);
+    // Watch records hold what lived only minutes (a CI run's services): the
+    // policy thins snapshots, never them.
+    std::vector<SnapshotInfo> snapshots, watch_records;
+    for (const auto& s : all) (s.kind == SnapshotKind::watch ? watch_records : snapshots).push_back(s);
+    result.kept = snapshots_to_keep(snapshots, policy);
+    result.kept.insert(result.kept.end(), watch_records.begin(), watch_records.end());
+    std::sort(result.kept.begin(), result.kept.end(),
+              [](const SnapshotInfo& a, const SnapshotInfo& b) { return a.taken_at < b.taken_at; });
     std::set<long long> kept_ids;
     for (const auto& s : result.kept) kept_ids.insert(s.id);
     for (const auto& s : all)

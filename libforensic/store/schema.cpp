@@ -85,13 +85,18 @@ CREATE INDEX fact_by_key ON fact(key_id, host_id, valid_from);
 )sql";
 }
 
+// `kind`: the column that says which kind of snapshot, or none before v6.
+std::string snapshot_view(const std::string& kind)
+{
+    return "CREATE VIEW snapshot_v AS SELECT s.id AS snapshot_id, h.name AS host, " + time_text("s.taken_at") +
+           " AS taken_at, " + time_text("s.finished_at") + " AS finished_at, s.status, s.tool_version" +
+           (kind.empty() ? "" : ", " + kind + " AS kind") + " FROM snapshot s JOIN host h ON h.id = s.host_id;\n";
+}
+
 std::string views_v1()
 {
     auto taken = time_text("s.taken_at");
-    return "CREATE VIEW snapshot_v AS SELECT s.id AS snapshot_id, h.name AS host, " + taken +
-           " AS taken_at, " + time_text("s.finished_at") +
-           " AS finished_at, s.status, s.tool_version FROM snapshot s JOIN host h ON h.id = s.host_id;\n"
-
+    return snapshot_view("") +
            "CREATE VIEW fact_interval AS SELECT f.id AS fact_id, h.name AS host, k.source, k.subject, k.key, "
            "f.value, " + time_text("f.event_time") + " AS event_time, a.id AS first_snapshot, b.id AS "
            "until_snapshot, " + time_text("f.valid_from") + " AS valid_from, " + time_text("f.valid_to") +
@@ -176,12 +181,41 @@ CREATE INDEX fact_by_end ON fact(host_id, valid_to, valid_from);
 )sql";
 }
 
+// Version 6: watch records and partial observations. A snapshot is either a
+// snapshot of every selected source or a watch record (forensic watch: the
+// services one Docker event named). A collector run observed its whole source,
+// some subjects of it (named in observed_subject), or only the facts it
+// reported (additive: events from the daemon's buffer, keys in observed_key);
+// what a run did not observe is carried, never closed.
+std::string watch_records_v6()
+{
+    return R"sql(
+ALTER TABLE snapshot ADD COLUMN kind TEXT NOT NULL DEFAULT 'snapshot' CHECK (kind IN ('snapshot', 'watch'));
+ALTER TABLE collector_run ADD COLUMN coverage TEXT NOT NULL DEFAULT 'full'
+    CHECK (coverage IN ('full', 'subjects', 'additive'));
+CREATE TABLE observed_subject (
+    snapshot_id INTEGER NOT NULL,
+    collector   TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, collector, subject),
+    FOREIGN KEY (snapshot_id, collector) REFERENCES collector_run(snapshot_id, collector) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE observed_key (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    key_id      INTEGER NOT NULL REFERENCES fact_key(id),
+    PRIMARY KEY (snapshot_id, key_id)
+) WITHOUT ROWID;
+DROP VIEW snapshot_v;
+)sql" + snapshot_view("s.kind");
+}
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
     static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3(),
-                                                    recipe_index_and_tag_objects_v4(), covering_time_indexes_v5()};
+                                                    recipe_index_and_tag_objects_v4(), covering_time_indexes_v5(),
+                                                    watch_records_v6()};
     return all;
 }
 
@@ -199,18 +233,18 @@ int schema_version(sql::Database& db)
     return static_cast<int>(query.column_int(0));
 }
 
-void migrate(sql::Database& db)
+void migrate(sql::Database& db, int target)
 {
     int version = schema_version(db);
     if (version > current_schema_version())
         throw StoreError("database '" + db.file().string() + "' has schema version " + std::to_string(version) +
                          ", newer than this forensic understands (" + std::to_string(current_schema_version()) +
                          "); use a newer forensic");
-    while (version < current_schema_version()) {
+    while (version < target) {
         sql::Transaction txn(db);
         // Another process may have migrated while we waited for the lock.
         version = schema_version(db);
-        if (version >= current_schema_version()) break;
+        if (version >= target) break;
         db.exec(migrations()[static_cast<std::size_t>(version)]);
         if (version + 1 == 3) rebuild_subject_digests(db);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));

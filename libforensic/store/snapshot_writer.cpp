@@ -25,16 +25,68 @@ void validate(const SnapshotInput& input)
 {
     if (input.host.empty()) throw StoreError("a snapshot needs a host name");
     std::set<std::string> names;
-    for (const auto& c : input.collectors)
+    for (const auto& c : input.collectors) {
         if (!names.insert(c.name).second) throw StoreError("collector '" + c.name + "' appears twice in one snapshot");
+        if (c.coverage != Coverage::subjects) {
+            if (!c.observed_subjects.empty())
+                throw StoreError("collector '" + c.name + "' names observed subjects without coverage 'subjects'");
+            continue;
+        }
+        const auto& subjects = c.observed_subjects;
+        if (!std::is_sorted(subjects.begin(), subjects.end()) ||
+            std::adjacent_find(subjects.begin(), subjects.end()) != subjects.end())
+            throw StoreError("collector '" + c.name + "': observed subjects must be sorted and unique");
+        for (const auto& f : c.facts)
+            if (!std::binary_search(subjects.begin(), subjects.end(), f.subject))
+                throw StoreError("collector '" + c.name + "' reported " + f.subject + " " + f.key +
+                                 ", a subject it does not say it observed");
+    }
+}
+
+// Where a partial run's observations are kept: the subjects it named, or the
+// keys of the facts an additive run reported (their ids exist by now).
+void record_observed(sql::Database& db, long long snapshot_id, const CollectorRun& run)
+{
+    if (run.status != CollectorStatus::ok) return;
+    if (run.coverage == Coverage::subjects) {
+        sql::Statement insert(db, "INSERT INTO observed_subject (snapshot_id, collector, subject) VALUES (?, ?, ?)");
+        for (const auto& subject : run.observed_subjects) insert.bind(snapshot_id).bind(run.name).bind(subject).run();
+    } else if (run.coverage == Coverage::additive) {
+        sql::Statement insert(db, "INSERT INTO observed_key (snapshot_id, key_id) SELECT ?, id FROM fact_key "
+                                  "WHERE source = ? AND subject = ? AND key = ?");
+        for (const auto& f : run.facts) insert.bind(snapshot_id).bind(run.name).bind(f.subject).bind(f.key).run();
+    }
 }
 
 } // namespace
 
 WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
 {
-    validate(input);
     sql::Transaction txn(db_);
+    auto summary = write_one(input, hooks);
+    txn.commit();
+    return summary;
+}
+
+std::vector<WriteSummary> Store::write(const std::vector<SnapshotInput>& inputs)
+{
+    sql::Transaction txn(db_);
+    std::vector<WriteSummary> out;
+    for (const auto& input : inputs) out.push_back(write_one(input, {}));
+    txn.commit();
+    return out;
+}
+
+bool Store::has_snapshot_at(const std::string& host, TimeNs taken_at)
+{
+    sql::Statement q(db_, "SELECT 1 FROM snapshot s JOIN host h ON h.id = s.host_id WHERE h.name = ? AND s.taken_at = ?");
+    q.bind(host).bind(taken_at);
+    return q.step();
+}
+
+WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hooks)
+{
+    validate(input);
     auto host_id = ensure_host(db_, input.host);
     {
         sql::Statement existing(db_, "SELECT id FROM snapshot WHERE host_id = ? AND taken_at = ?");
@@ -47,26 +99,30 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
                                   [](const CollectorRun& c) { return c.status == CollectorStatus::failed; });
     std::string status = any_failed ? "partial" : "ok";
 
-    sql::Statement insert_snapshot(
-        db_, "INSERT INTO snapshot (host_id, taken_at, finished_at, tool_version, status) VALUES (?, ?, ?, ?, ?)");
-    insert_snapshot.bind(host_id).bind(input.taken_at).bind(input.finished_at).bind(input.tool_version).bind(status).run();
+    sql::Statement insert_snapshot(db_, "INSERT INTO snapshot (host_id, taken_at, finished_at, tool_version, status, "
+                                        "kind) VALUES (?, ?, ?, ?, ?, ?)");
+    insert_snapshot.bind(host_id).bind(input.taken_at).bind(input.finished_at).bind(input.tool_version).bind(status)
+        .bind(to_string(input.kind)).run();
     WriteSummary summary;
     summary.snapshot = SnapshotInfo{db_.last_insert_id(), input.host, input.taken_at, input.finished_at,
-                                    input.tool_version, status};
+                                    input.tool_version, status, input.kind};
 
     sql::Statement insert_run(db_, "INSERT INTO collector_run (snapshot_id, collector, status, error, opened, closed, "
-                                   "unchanged, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                                   "unchanged, errors, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& run : input.collectors) {
         auto info = run.status != CollectorStatus::ok ? CollectorRunInfo{run.name, run.status, run.error, 0, 0, 0, 0}
                     : has_later_observation(db_, host_id, input.taken_at, run.name)
                         ? splice_collector_facts(db_, host_id, input.taken_at, run)
                         : append_collector_facts(db_, host_id, input.taken_at, run);
+        info.coverage = run.coverage;
         insert_run.bind(summary.snapshot.id).bind(run.name).bind(to_string(run.status));
         if (run.error.empty())
             insert_run.bind_null();
         else
             insert_run.bind(run.error);
-        insert_run.bind(info.opened).bind(info.closed).bind(info.unchanged).bind(info.errors).run();
+        insert_run.bind(info.opened).bind(info.closed).bind(info.unchanged).bind(info.errors)
+            .bind(to_string(run.coverage)).run();
+        record_observed(db_, summary.snapshot.id, run);
         summary.collectors.push_back(std::move(info));
         if (hooks.after_collector) hooks.after_collector(run.name);
     }
@@ -81,7 +137,6 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
         if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
         insert_tag.run();
     }
-    txn.commit();
     return summary;
 }
 

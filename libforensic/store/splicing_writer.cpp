@@ -18,6 +18,11 @@
 // A failed or skipped collector touches nothing, so it never makes facts look
 // removed. Appending (no later snapshot) is the common case: B never exists.
 //
+// Partial runs (model/fact.hpp, Coverage) observe less: a run of coverage
+// `subjects` observes only the subjects it names (so a later one counts for B
+// only for those, and one spliced in cuts only those), an `additive` run only
+// the keys it reported (it counts for B for those keys, and cuts nothing).
+//
 // One case a splice cannot see: a subject in error that re-reported a key with
 // its unchanged value leaves no boundary, so a value spliced in before it is
 // carried through it. Only an out-of-order write can meet this.
@@ -82,6 +87,11 @@ public:
         std::set<std::string> subjects_in_error;
         for (const auto& fact : run.facts)
             if (fact.key == error_key) subjects_in_error.insert(fact.subject);
+        auto observes = [&](const std::string& subject) {
+            return run.coverage == Coverage::full ||
+                   (run.coverage == Coverage::subjects &&
+                    std::binary_search(run.observed_subjects.begin(), run.observed_subjects.end(), subject));
+        };
 
         std::unordered_set<long long> seen;
         seen.reserve(run.facts.size());
@@ -111,7 +121,7 @@ public:
         for (const auto& [key_id, intervals] : intervals_) {
             if (seen.contains(key_id)) continue;
             const auto* live = live_interval(key_id);
-            if (!live) continue;
+            if (!live || !observes(identity_[key_id].subject)) continue; // not observed: carried
             if (subjects_in_error.contains(identity_[key_id].subject)) {
                 ++info.unchanged;
                 continue;
@@ -148,15 +158,35 @@ private:
         return id;
     }
 
-    // Later snapshots in which this collector succeeded: only they observed its keys.
+    // Later snapshots in which this collector succeeded: only they observed
+    // its keys — all of them, those of the subjects they name, or (additive)
+    // those they reported.
     void load_later_snapshots()
     {
         later_.clear();
-        sql::Statement q(db_, "SELECT s.taken_at FROM snapshot s JOIN collector_run r ON r.snapshot_id = s.id "
-                              "WHERE s.host_id = ? AND s.taken_at > ? AND r.collector = ? AND r.status = 'ok' "
-                              "ORDER BY s.taken_at");
+        first_reported_.clear();
+        sql::Statement q(db_, "SELECT s.id, s.taken_at, r.coverage FROM snapshot s JOIN collector_run r "
+                              "ON r.snapshot_id = s.id WHERE s.host_id = ? AND s.taken_at > ? AND r.collector = ? "
+                              "AND r.status = 'ok' ORDER BY s.taken_at");
         q.bind(host_id_).bind(taken_at_).bind(source_);
-        while (q.step()) later_.push_back(q.column_int(0));
+        sql::Statement subjects(db_, "SELECT subject FROM observed_subject WHERE snapshot_id = ? AND collector = ?");
+        sql::Statement keys(db_, "SELECT key_id FROM observed_key WHERE snapshot_id = ?");
+        while (q.step()) {
+            auto coverage = coverage_from_string(q.column_text(2));
+            if (coverage == Coverage::additive) {
+                keys.bind(q.column_int(0));
+                while (keys.step()) first_reported_.emplace(keys.column_int(0), q.column_int(1)); // oldest first
+                keys.reset();
+                continue;
+            }
+            LaterRun later{q.column_int(1), coverage == Coverage::full, {}};
+            if (!later.whole) {
+                subjects.bind(q.column_int(0)).bind(source_);
+                while (subjects.step()) later.subjects.insert(subjects.column_text(0));
+                subjects.reset();
+            }
+            later_.push_back(std::move(later));
+        }
         next_clean_.clear();
     }
 
@@ -167,10 +197,11 @@ private:
         intervals_.clear();
         std::string sql = "SELECT f.id, f.key_id, f.value, f.event_time, f.valid_from, f.valid_to FROM fact f "
                           "WHERE f.host_id = ?1 AND f.key_id IN (SELECT id FROM fact_key WHERE source = ?2) AND ";
-        sql += later_.empty() ? "f.valid_to IS NULL" : "(f.valid_to IS NULL OR f.valid_to > ?3)";
+        bool appending = later_.empty() && first_reported_.empty();
+        sql += appending ? "f.valid_to IS NULL" : "(f.valid_to IS NULL OR f.valid_to > ?3)";
         sql::Statement q(db_, sql);
         q.bind(host_id_).bind(source_);
-        if (!later_.empty()) q.bind(taken_at_);
+        if (!appending) q.bind(taken_at_);
         while (q.step()) {
             Interval i{q.column_int(0), q.column_int(1), q.column_text(2), q.column_optional_int(3), q.column_int(4),
                        q.column_optional_int(5)};
@@ -211,16 +242,22 @@ private:
     // B for a key: when, after t, the key was next observed (see the top).
     std::optional<TimeNs> next_observation(long long key_id, const Interval* live)
     {
-        if (later_.empty()) return std::nullopt;
+        std::optional<TimeNs> reported;
+        if (auto found = first_reported_.find(key_id); found != first_reported_.end()) reported = found->second;
+        if (later_.empty() && !reported) return std::nullopt;
         const auto& [subject, key] = identity_[key_id];
-        // Every successful run observes whether a subject is in error.
-        if (key == error_key) return later_.front();
+        // Every run that observes a subject observes whether it is in error.
+        if (key == error_key) {
+            for (const auto& later : later_)
+                if (later.observes(subject)) return earliest(later.time, reported);
+            return reported;
+        }
         auto cached = next_clean_.find(subject);
         if (cached == next_clean_.end()) {
             std::optional<TimeNs> clean;
-            for (auto time : later_)
-                if (!in_error(subject, time)) {
-                    clean = time;
+            for (const auto& later : later_)
+                if (later.observes(subject) && !in_error(subject, later.time)) {
+                    clean = later.time;
                     break;
                 }
             cached = next_clean_.emplace(subject, clean).first;
@@ -232,7 +269,7 @@ private:
             for (const auto& i : found->second)
                 if (i.valid_from > taken_at_) boundary = earliest(boundary, i.valid_from);
         }
-        return earliest(cached->second, boundary);
+        return earliest(earliest(cached->second, boundary), reported);
     }
 
     // Ends `interval` at t; its part from `until` on, if it reached past, stays.
@@ -253,7 +290,15 @@ private:
     long long host_id_;
     TimeNs taken_at_;
     std::string source_;
-    std::vector<TimeNs> later_;
+    struct LaterRun {
+        TimeNs time = 0;
+        bool whole = true;                // full coverage
+        std::set<std::string> subjects;   // else: the subjects it observed
+
+        bool observes(const std::string& subject) const { return whole || subjects.contains(subject); }
+    };
+    std::vector<LaterRun> later_;                          // full and subjects runs, in time order
+    std::unordered_map<long long, TimeNs> first_reported_; // key → first later additive run that reported it
     std::map<std::string, std::optional<TimeNs>> next_clean_;
     std::map<std::pair<std::string, std::string>, long long> ids_;
     std::unordered_map<long long, KeyIdentity> identity_;

@@ -26,11 +26,11 @@ sql::Database open_database(const std::filesystem::path& file, Store::Access acc
 SnapshotInfo read_snapshot_row(sql::Statement& q)
 {
     return SnapshotInfo{q.column_int(0), q.column_text(1), q.column_int(2), q.column_int(3), q.column_text(4),
-                        q.column_text(5)};
+                        q.column_text(5), snapshot_kind_from_string(q.column_text(6))};
 }
 
 constexpr const char* snapshot_columns =
-    "SELECT s.id, h.name, s.taken_at, s.finished_at, s.tool_version, s.status FROM snapshot s "
+    "SELECT s.id, h.name, s.taken_at, s.finished_at, s.tool_version, s.status, s.kind FROM snapshot s "
     "JOIN host h ON h.id = s.host_id ";
 
 bool all_digits(std::string_view text)
@@ -110,14 +110,36 @@ SnapshotInfo Store::resolve(std::string_view spec, const std::optional<std::stri
 
 std::vector<CollectorRunInfo> Store::collector_runs(long long snapshot_id)
 {
-    sql::Statement q(db_, "SELECT collector, status, coalesce(error, ''), opened, closed, unchanged, errors "
+    sql::Statement q(db_, "SELECT collector, status, coalesce(error, ''), opened, closed, unchanged, errors, coverage "
                           "FROM collector_run WHERE snapshot_id = ? ORDER BY collector");
     q.bind(snapshot_id);
     std::vector<CollectorRunInfo> out;
     while (q.step())
         out.push_back(CollectorRunInfo{q.column_text(0), collector_status_from_string(q.column_text(1)),
                                        q.column_text(2), q.column_int(3), q.column_int(4), q.column_int(5),
-                                       q.column_int(6)});
+                                       q.column_int(6), coverage_from_string(q.column_text(7))});
+    for (auto& run : out)
+        if (run.coverage == Coverage::subjects) run.observed_subjects = observed_subjects(snapshot_id, run.collector);
+    return out;
+}
+
+std::vector<std::string> Store::observed_subjects(long long snapshot_id, const std::string& collector)
+{
+    sql::Statement q(db_, "SELECT subject FROM observed_subject WHERE snapshot_id = ? AND collector = ? "
+                          "ORDER BY subject");
+    q.bind(snapshot_id).bind(collector);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::observed_keys(long long snapshot_id, const std::string& collector)
+{
+    sql::Statement q(db_, "SELECT k.subject, k.key FROM observed_key o JOIN fact_key k ON k.id = o.key_id "
+                          "WHERE o.snapshot_id = ? AND k.source = ? ORDER BY k.subject, k.key");
+    q.bind(snapshot_id).bind(collector);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (q.step()) out.emplace_back(q.column_text(0), q.column_text(1));
     return out;
 }
 

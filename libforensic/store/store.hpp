@@ -60,6 +60,10 @@ public:
     std::string default_host(const std::optional<std::string>& host);
 
     std::vector<CollectorRunInfo> collector_runs(long long snapshot_id);
+    // What a run of coverage `subjects` named, sorted; and the (subject, key)
+    // of each fact an `additive` run reported.
+    std::vector<std::string> observed_subjects(long long snapshot_id, const std::string& collector);
+    std::vector<std::pair<std::string, std::string>> observed_keys(long long snapshot_id, const std::string& collector);
 
     // Every fact as of `snapshot` (including those carried for a failed
     // collector), in source/subject/key order.
@@ -102,6 +106,8 @@ public:
                                                 const std::string& recipe);
     // Subjects of `source` with a fact in the snapshot's state, sorted bytewise.
     std::vector<std::string> subjects_at(const SnapshotInfo& snapshot, const std::string& source);
+    // The newest snapshot (or watch record) of `host` in which `source` succeeded.
+    std::optional<TimeNs> last_observation(const std::string& host, const std::string& source);
     // Snapshots of a host in time order, with the collectors that succeeded.
     std::vector<SnapshotCoverage> coverage(const std::string& host);
 
@@ -110,8 +116,14 @@ public:
 
     // Stores one snapshot in one transaction; see snapshot_writer.cpp.
     WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});
+    // Stores several (a burst of watch records) in one transaction: all or none.
+    std::vector<WriteSummary> write(const std::vector<SnapshotInput>& inputs);
+    // Whether `host` has a snapshot (or watch record) taken exactly then.
+    bool has_snapshot_at(const std::string& host, TimeNs taken_at);
 
 private:
+    WriteSummary write_one(const SnapshotInput& input, const WriteHooks& hooks);
+
     sql::Database db_;
 };
 

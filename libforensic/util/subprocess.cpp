@@ -165,6 +165,146 @@ ProgramResult run_program(const std::vector<std::string>& argv, std::chrono::mil
     return result;
 }
 
+struct StreamingProgram::State {
+    pid_t pid = -1;
+    bool reaped = false;
+    Fd out, err;
+    std::string partial;     // the unfinished last line
+    bool skipping = false;   // inside a line already over max_line
+    std::size_t dropped = 0;
+    std::string err_text;
+    ProgramResult result;
+
+    // Reads what `fd` has without blocking; false at end of output.
+    bool drain(Fd& fd, std::string* sink, std::vector<std::string>* lines)
+    {
+        char buf[65536];
+        auto n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) {
+            fd.reset();
+            if (lines) { // standard output: its last line may lack the newline
+                if (!skipping && !partial.empty()) lines->push_back(std::move(partial));
+                partial.clear();
+            }
+            return false;
+        }
+        if (sink) {
+            // Standard error is for the message at the end: its last 64 KiB.
+            sink->append(buf, static_cast<std::size_t>(n));
+            if (sink->size() > 65536) sink->erase(0, sink->size() - 65536);
+            return true;
+        }
+        std::string_view chunk(buf, static_cast<std::size_t>(n));
+        while (!chunk.empty()) {
+            auto newline = chunk.find('\n');
+            auto piece = chunk.substr(0, newline);
+            if (!skipping) partial.append(piece);
+            if (partial.size() > max_line) {
+                partial.clear();
+                skipping = true;
+            }
+            if (newline == std::string_view::npos) break;
+            if (skipping)
+                ++dropped;
+            else
+                lines->push_back(std::move(partial));
+            partial.clear();
+            skipping = false;
+            chunk.remove_prefix(newline + 1);
+        }
+        return true;
+    }
+
+    void reap(int options)
+    {
+        if (reaped) return;
+        int status = 0;
+        pid_t got;
+        while ((got = ::waitpid(pid, &status, options)) < 0 && errno == EINTR) {
+        }
+        if (got != pid) return;
+        reaped = true;
+        if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    }
+};
+
+StreamingProgram::StreamingProgram(const std::vector<std::string>& argv) : state_(std::make_unique<State>())
+{
+    if (argv.empty() || argv[0].empty()) throw ProcessError("no program to run");
+    auto out = make_pipe();
+    auto err = make_pipe();
+    state_->pid = spawn(argv, out, err);
+    out.write.reset();
+    err.write.reset();
+    for (auto* fd : {&out.read, &err.read}) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
+    state_->out = std::move(out.read);
+    state_->err = std::move(err.read);
+}
+
+StreamingProgram::~StreamingProgram()
+{
+    if (state_ && !state_->reaped) finish(std::chrono::milliseconds(500));
+}
+
+StreamingProgram::Wait StreamingProgram::read_lines(std::vector<std::string>& lines, std::chrono::milliseconds timeout,
+                                                    int wake_fd)
+{
+    auto& s = *state_;
+    auto deadline = Clock::now() + timeout;
+    auto before = lines.size();
+    for (;;) {
+        if (s.out.get() < 0) return lines.size() > before ? Wait::lines : Wait::closed;
+        pollfd fds[3] = {{s.out.get(), POLLIN, 0}, {s.err.get(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
+        int ready = ::poll(fds, 3, remaining_ms(deadline));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) throw ProcessError(std::string("poll: ") + std::strerror(errno));
+        if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) s.drain(s.err, &s.err_text, nullptr);
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) s.drain(s.out, nullptr, &lines);
+        if (lines.size() > before) return Wait::lines;
+        if (wake_fd >= 0 && (fds[2].revents & POLLIN)) return Wait::woken;
+        if (ready == 0) return Wait::timeout;
+    }
+}
+
+ProgramResult StreamingProgram::finish(std::chrono::milliseconds grace)
+{
+    auto& s = *state_;
+    s.reap(WNOHANG);
+    if (!s.reaped) {
+        ::kill(-s.pid, SIGTERM);
+        auto deadline = Clock::now() + grace;
+        while (!s.reaped && Clock::now() < deadline) {
+            s.reap(WNOHANG);
+            if (!s.reaped) ::usleep(10'000);
+        }
+        if (!s.reaped) {
+            ::kill(-s.pid, SIGKILL);
+            ::kill(s.pid, SIGKILL);
+            s.reap(0);
+        }
+    }
+    // What it said before it went, for the message.
+    if (s.err.get() >= 0)
+        while (s.drain(s.err, &s.err_text, nullptr) && s.err.get() >= 0) {
+            pollfd fd{s.err.get(), POLLIN, 0};
+            if (::poll(&fd, 1, 0) <= 0) break;
+        }
+    s.result.err = s.err_text;
+    return s.result;
+}
+
+pid_t StreamingProgram::pid() const
+{
+    return state_->pid;
+}
+
+std::size_t StreamingProgram::dropped_lines() const
+{
+    return state_->dropped;
+}
+
 std::string describe_end(const ProgramResult& result, std::chrono::milliseconds timeout)
 {
     if (result.timed_out)

@@ -7,7 +7,9 @@
 #include "libforensic/util/error.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace forensic {
@@ -34,5 +36,37 @@ ProgramResult run_program(const std::vector<std::string>& argv, std::chrono::mil
 
 // "exit status 1", "killed by signal 9", "timed out after 120s", for messages.
 std::string describe_end(const ProgramResult& result, std::chrono::milliseconds timeout);
+
+// A long-running program whose standard output is read line by line as it
+// comes (`docker events`), started as run_program starts one. Destroying it
+// ends the program's whole process group and reaps it.
+class StreamingProgram {
+public:
+    // Throws ProcessError naming the program when it cannot be started.
+    explicit StreamingProgram(const std::vector<std::string>& argv);
+    ~StreamingProgram();
+    StreamingProgram(const StreamingProgram&) = delete;
+    StreamingProgram& operator=(const StreamingProgram&) = delete;
+
+    enum class Wait { lines, woken, timeout, closed };
+    // Waits up to `timeout` for output, or for `wake_fd` (when >= 0) to become
+    // readable, and appends each complete line to `lines`. `closed` once the
+    // program has closed its output and every line was delivered. A line
+    // longer than `max_line` bytes is dropped (counted in dropped_lines()).
+    Wait read_lines(std::vector<std::string>& lines, std::chrono::milliseconds timeout, int wake_fd = -1);
+
+    // Ends the program if it still runs (SIGTERM, then SIGKILL after a grace
+    // period) and says how it ended, with what it wrote to standard error.
+    ProgramResult finish(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+    pid_t pid() const;
+    std::size_t dropped_lines() const;
+
+    static constexpr std::size_t max_line = 1 << 20;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 } // namespace forensic

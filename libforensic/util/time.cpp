@@ -131,7 +131,9 @@ TimeNs parse_time_argument(std::string_view text, std::string_view what, bool en
                      "' is not a date (2026-06-10) or RFC 3339 time (2026-06-10T06:00:00Z)");
 }
 
-std::string format_rfc3339(TimeNs time)
+namespace {
+
+std::string format_rfc3339_with(TimeNs time, bool all_nine_digits)
 {
     // Floor division without multiplying back: secs * ns_per_second
     // overflows for the earliest instants a TimeNs holds.
@@ -170,14 +172,26 @@ std::string format_rfc3339(TimeNs time)
     digits(out, hms.minutes().count(), 2);
     out += ':';
     digits(out, hms.seconds().count(), 2);
-    if (fraction != 0) {
+    if (fraction != 0 || all_nine_digits) {
         out += '.';
         auto mark = out.size();
         digits(out, fraction, 9);
-        while (out.size() > mark && out.back() == '0') out.pop_back();
+        while (!all_nine_digits && out.size() > mark && out.back() == '0') out.pop_back();
     }
     out += 'Z';
     return out;
+}
+
+} // namespace
+
+std::string format_rfc3339(TimeNs time)
+{
+    return format_rfc3339_with(time, false);
+}
+
+std::string format_rfc3339_fixed(TimeNs time)
+{
+    return format_rfc3339_with(time, true);
 }
 
 std::string format_date(TimeNs time)

@@ -33,6 +33,10 @@ bool is_bare_date(std::string_view text);
 // (trailing zeros trimmed), so times round-trip at their own precision.
 std::string format_rfc3339(TimeNs time);
 
+// "2026-06-10T14:03:12.120000000Z": always nine fractional digits, so that
+// such texts sort as their times do (keys named by a time).
+std::string format_rfc3339_fixed(TimeNs time);
+
 // "2026-06-10"
 std::string format_date(TimeNs time);
 

@@ -9,10 +9,21 @@ Every request is appended to --log as "METHOD PATH" so tests can count them.
 
 Usage: docker_replay.py --socket PATH --fixture FILE [--log FILE]
                         [--api-version 1.47] [--error STATUS MESSAGE]
-                        [--vanish ID]...
+                        [--vanish ID]... [--events FILE] [--stream-end hold|close]
 --error makes every /services call answer STATUS {"message": MESSAGE}, as a
 daemon that is not a swarm manager does; --vanish lists a service but answers
 404 when it is inspected (removed between `ls` and `inspect`).
+
+--events FILE is the daemon's event story: a JSON array of steps
+{"event": <an Engine API event>, "services": [<services>]} in time order
+("services", when present, is what /services serves from that event on).
+GET /events with `until` answers the buffered events in [since, until] (of
+the types its filters name) and ends, as the daemon does; without `until` it
+streams the steps from `since` on in lockstep: each event is sent, the
+services switch, and the next waits until that event's service has been
+inspected (or 5 s), so a watcher sees each state. Then the stream is held
+open (--stream-end hold) or ended (close, as a daemon restart ends it).
+Without --events the buffer is empty.
 """
 import argparse
 import http.server
@@ -23,6 +34,7 @@ import signal
 import socketserver
 import sys
 import threading
+import time
 import urllib.parse
 
 VERSIONED = re.compile(r"^/v(\d+\.\d+)(/.*)$")
@@ -44,6 +56,40 @@ class Fixture:
                     self.services = json.load(f)
                 self.stamp = stamp
             return self.services
+
+
+class Story:
+    """The event steps, and which has been reached (what /services serves)."""
+
+    def __init__(self, path, fixture):
+        self.steps = []
+        if path:
+            with open(path, "rb") as f:
+                self.steps = json.load(f)
+        self.fixture = fixture
+        self.cond = threading.Condition()
+        self.inspected = set()  # service ids inspected since the last event sent
+
+    def services(self):
+        with self.cond:
+            return self.served if hasattr(self, "served") else self.fixture.load()
+
+    def reach(self, step):
+        with self.cond:
+            if "services" in step:
+                self.served = step["services"]
+            self.inspected.clear()
+
+    def saw_inspect(self, ref):
+        with self.cond:
+            self.inspected.add(ref)
+            self.cond.notify_all()
+
+    def wait_inspect(self, event, seconds=5.0):
+        actor = event.get("Actor", {})
+        refs = {actor.get("ID"), actor.get("Attributes", {}).get("name")}
+        with self.cond:
+            self.cond.wait_for(lambda: self.inspected & refs, timeout=seconds)
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -100,15 +146,58 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(url.query)
         if route == "/version":
             return self.reply(200, version_body(self.server.opts.api_version))
+        if route == "/events":
+            return self.events(query)
         if route == "/services" or route.startswith("/services/"):
             opts = self.server.opts
             if opts.error:
                 return self.error(int(opts.error[0]), opts.error[1])
-            services = self.server.fixture.load()
+            services = self.server.story.services()
             if route == "/services":
                 return self.reply(200, list_services(services, query))
-            return self.inspect(services, urllib.parse.unquote(route[len("/services/"):]))
+            ref = urllib.parse.unquote(route[len("/services/"):])
+            try:
+                return self.inspect(services, ref)
+            finally:
+                self.server.story.saw_inspect(ref)
         return self.error(404, "page not found")
+
+    def events(self, query):
+        story = self.server.story
+        since = parse_time(query.get("since", [""])[0])
+        until = parse_time(query.get("until", [""])[0])
+        types = event_types(query.get("filters", ["{}"])[0])
+        wanted = [step for step in story.steps
+                  if (since is None or step["event"]["timeNano"] >= since)
+                  and (until is None or step["event"]["timeNano"] <= until)]
+        self.send_response(200)
+        self.send_header("Api-Version", self.server.opts.api_version)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def send(data):
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+        try:
+            for step in wanted:
+                event = step["event"]
+                if until is None:
+                    story.reach(step)
+                if types and event.get("Type") not in types:
+                    continue
+                send(json.dumps(event).encode() + b"\n")
+                if until is None and event.get("Type") == "service" and "services" in step:
+                    story.wait_inspect(event)
+            if until is None and self.server.opts.stream_end == "hold":
+                while True:  # as a live daemon: nothing more, until the client leaves
+                    time.sleep(0.2)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def inspect(self, services, ref):
         # As the daemon resolves a reference: full ID, then name, then ID prefix.
@@ -120,6 +209,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not found or found[0]["ID"] in self.server.opts.vanish:
             return self.error(404, f"service {ref} not found")
         return self.reply(200, found[0])
+
+
+def parse_time(text):
+    """Docker's --since/--until: seconds, with an optional .nanoseconds."""
+    if not text:
+        return None
+    seconds, _, fraction = text.partition(".")
+    return int(seconds) * 1_000_000_000 + int((fraction + "000000000")[:9])
+
+
+def event_types(filters):
+    """The types a filters argument names: {"type": {"service": true}} or {"type": ["service"]}."""
+    named = json.loads(filters or "{}").get("type", [])
+    return set(named.keys() if isinstance(named, dict) else named)
 
 
 def list_services(services, query):
@@ -152,6 +255,8 @@ def main():
     parser.add_argument("--api-version", default="1.47")
     parser.add_argument("--error", nargs=2, metavar=("STATUS", "MESSAGE"))
     parser.add_argument("--vanish", action="append", default=[])
+    parser.add_argument("--events")
+    parser.add_argument("--stream-end", choices=("hold", "close"), default="hold")
     opts = parser.parse_args()
 
     # The test ends us with SIGTERM: leave through the finally below.
@@ -159,6 +264,7 @@ def main():
     server = Server(opts.socket, Handler)
     server.opts = opts
     server.fixture = Fixture(opts.fixture)
+    server.story = Story(opts.events, server.fixture)
     server.log_lock = threading.Lock()
     # Bound and listening: tell the test, in one write, and say nothing more.
     os.write(sys.stdout.fileno(), b"ready\n")
