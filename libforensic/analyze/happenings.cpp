@@ -174,6 +174,10 @@ private:
             if (fact("update_status.completed_at")) parts.push_back("update completed");
             if (parts.empty() && fact("updated_at")) parts.push_back("updated");
         }
+        // What Docker's events said, when the state's facts said nothing.
+        if (parts.empty())
+            for (const auto* e : h_.facts)
+                if (e->key.starts_with("event:") && e->after) parts.push_back(docker_event(*e->after));
         if (parts.empty()) return generic(name);
         bool rolled_back = state && state->after && is_rollback_state(*state->after);
         return name + (rolled_back ? " rolled back" : "") + ": " + join(parts);
@@ -330,17 +334,17 @@ std::vector<Happening> group_happenings(const std::vector<TimelineEvent>& events
     std::vector<Happening> out;
     for (std::size_t start = 0; start < events.size();) {
         auto end = start;
-        while (end < events.size() && events[end].sort_time() == events[start].sort_time() &&
-               events[end].source == events[start].source)
-            ++end;
-        // One source at one sort time: by subject (as anchored) and instant, in order of first event.
-        using Key = std::tuple<std::string, std::optional<TimeNs>, std::optional<TimeNs>, std::optional<TimeNs>>;
+        while (end < events.size() && events[end].sort_time() == events[start].sort_time()) ++end;
+        // One sort time: by source (a service's Docker events with its state),
+        // subject (as anchored) and instant, in order of first event.
+        using Key = std::tuple<std::string, std::string, std::optional<TimeNs>, std::optional<TimeNs>, std::optional<TimeNs>>;
         std::map<Key, std::size_t> index;
         auto first = out.size();
         std::vector<int> ranks; // of each happening's time basis, from `first` on
         for (auto i = start; i < end; ++i) {
             const auto& e = events[i];
-            Key key{anchor_of(e), e.time, e.time ? std::nullopt : e.not_before, e.time ? std::nullopt : e.not_after};
+            Key key{e.source == "swarm-events" ? "swarm" : e.source, anchor_of(e), e.time,
+                    e.time ? std::nullopt : e.not_before, e.time ? std::nullopt : e.not_after};
             auto [it, fresh] = index.emplace(key, out.size());
             if (fresh) {
                 auto& h = out.emplace_back();
@@ -349,7 +353,7 @@ std::vector<Happening> group_happenings(const std::vector<TimelineEvent>& events
                 h.not_after = e.not_after;
                 h.time_desc = e.time_desc;
                 h.source = e.source;
-                h.subject = std::get<0>(key);
+                h.subject = std::get<1>(key);
                 h.evidence_snapshot = e.evidence_snapshot;
             }
             auto& h = out[it->second];

@@ -81,7 +81,8 @@ std::string holder_text(const Report& r, const analyze::Evidence& e)
 {
     const auto* s = snapshot_of(r, e.snapshot);
     if (!s) return "no snapshot";
-    return "snapshot " + std::to_string(s->id) + " (" + when_text(s->taken_at) + ")";
+    return std::string(s->kind == SnapshotKind::watch ? "watch record " : "snapshot ") + std::to_string(s->id) + " (" +
+           when_text(s->taken_at) + ")";
 }
 
 std::string fact_text(const analyze::Evidence& e)
@@ -280,10 +281,11 @@ std::string report_html(const Report& r)
             " snapshots. Export them as bundles, import them into a fresh database and run the same commands; the "
             "output is the same, byte for byte.</p>\n<pre>";
     for (const auto& c : r.commands) body += html_escape(c) + "\n";
-    body += "</pre>\n<table><thead><tr><th>snapshot</th><th>taken (UTC)</th><th>status</th></tr></thead><tbody>\n";
+    body += "</pre>\n<table><thead><tr><th>snapshot</th><th>taken (UTC)</th><th>kind</th><th>status</th></tr></thead>"
+            "<tbody>\n";
     for (const auto& s : r.snapshots)
         body += "<tr><td>" + std::to_string(s.id) + "</td><td>" + format_rfc3339(s.taken_at) + "</td><td>" +
-                html_escape(s.status) + "</td></tr>\n";
+                to_string(s.kind) + "</td><td>" + html_escape(s.status) + "</td></tr>\n";
     body += "</tbody></table>\n";
     return html_page(title, report_css(), body);
 }
