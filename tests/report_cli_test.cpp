@@ -2,6 +2,7 @@
 // formats and files; and the HTML report loaded in headless Chromium as a
 // person would open it.
 #include "support/case_history.hpp"
+#include "support/chromium.hpp"
 #include "support/golden.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -16,6 +17,7 @@ using namespace forensic;
 using forensic::test::forensic_run;
 using forensic::test::run_process;
 using forensic::test::TempDir;
+using forensic::test::load_in_chromium;
 
 namespace {
 
@@ -33,28 +35,6 @@ std::string slurp(const std::filesystem::path& file)
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-struct PageLoad {
-    std::string dom;
-    std::vector<std::string> console_errors;
-};
-
-// Loads a file in headless Chromium; returns the DOM after load and every
-// console error or uncaught exception Chromium logged.
-PageLoad load_in_chromium(const TempDir& dir, const std::filesystem::path& page)
-{
-    auto r = run_process({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          "--user-data-dir=" + (dir / "chromium-profile").string(), "--enable-logging=stderr",
-                          "--v=0", "--dump-dom", "file://" + page.string()});
-    REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err);
-    PageLoad load{r.out, {}};
-    std::istringstream lines(r.err);
-    for (std::string line; std::getline(lines, line);)
-        if (line.find("CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos)
-            load.console_errors.push_back(line);
-    return load;
 }
 
 std::size_t count(const std::string& text, const std::regex& pattern)
@@ -118,7 +98,7 @@ TEST_CASE("timeline prints text by default and writes every format to a file")
     CHECK(missing.err.find("--to") != std::string::npos);
 }
 
-TEST_CASE("the HTML report loads in Chromium with no console errors and one mark per event")
+TEST_CASE("the HTML timeline loads in Chromium with no console errors and a labelled mark per happening")
 {
     REQUIRE_MESSAGE(run_process({"sh", "-c", "command -v chromium"}).exit_code == 0,
                     "chromium is not installed: the README's set-up command installs it");
@@ -138,11 +118,15 @@ TEST_CASE("the HTML report loads in Chromium with no console errors and one mark
 
     auto load = load_in_chromium(dir, page);
     CHECK(load.console_errors.empty());
+    // A mark and a label per happening in each drawing, a table row per happening.
     std::regex mark(R"(class="mark[ "])");
-    CHECK(count(load.dom, mark) == 25);
+    CHECK(count(load.dom, mark) == 2 * 9);
+    std::regex label(R"(<text class="label)");
+    CHECK(count(load.dom, label) == 2 * 9);
     std::regex relevant(R"(class="mark[^"]*relevant")");
-    CHECK(count(load.dom, relevant) == 15);
-    CHECK(count(load.dom, std::regex("<tr class=\"relevant\">")) == 15);
+    CHECK(count(load.dom, relevant) == 2 * 7);
+    CHECK(count(load.dom, std::regex("<tr id=\"happening-[0-9]+\" class=\"relevant\">")) == 7);
+    CHECK(count(load.dom, std::regex("<details>")) == 9);
 
     // The check sees console errors when there are some.
     auto broken = dir / "broken.html";

@@ -63,7 +63,8 @@ TEST_CASE("the timeline merges event times and snapshot changes in order, with b
         "06-05T05:00:00Z runs run/184 tier:upgrade added - > pass",
         "06-07T09:00:00Z nix generation/11 abra.store_path added - > /nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-abra-0.13.0-beta",
         "06-07T09:00:00Z nix generation/11 created added - > 2026-06-07T09:00:00Z",
-        "[06-05T06:00:00Z 06-08T06:00:00Z] nix profile generation changed 10 > 11",
+        // The profile moved to generation 11 when 11 was made: its link's mtime dates the switch.
+        "06-07T09:00:00Z nix profile generation changed 10 > 11",
         "06-09T15:00:00Z recipes discourse reflog:2026-06-09T15:00:00Z#0 added - > " + reflog + " *",
         "06-10T05:50:00Z swarm svc update_status.started_at added - > 2026-06-10T05:50:00Z *",
         "[06-08T06:00:00Z 06-10T06:00:00Z] recipes discourse describe changed 0.7.0+3.3.1-0-geb96de94 > 0.7.0+3.3.1-9-g7ae7b0f7 *",
@@ -75,6 +76,8 @@ TEST_CASE("the timeline merges event times and snapshot changes in order, with b
         "[06-05T06:00:00Z 06-10T06:00:00Z] swarm svc update_status.state changed completed > updating *",
         "[06-05T06:00:00Z 06-10T06:00:00Z] swarm svc version_index changed 19 > 18",
         "06-10T06:10:00Z swarm svc update_status.completed_at added - > 2026-06-10T06:10:00Z *",
+        // The terminal state is dated by CompletedAt; the spec's change, with no UpdatedAt recorded, keeps its bounds.
+        "06-10T06:10:00Z swarm svc update_status.state changed updating > rollback_completed *",
         "06-10T07:00:00Z runs run/m2p hc1.expected added - > 7ae7b0f76efb *",
         "06-10T07:00:00Z runs run/m2p hc1.observed added - > eb96de94+U *",
         "06-10T07:00:00Z runs run/m2p recipe added - > discourse",
@@ -82,7 +85,6 @@ TEST_CASE("the timeline merges event times and snapshot changes in order, with b
         "[06-10T06:00:00Z 06-11T06:00:00Z] swarm svc previous_spec.present changed true > false *",
         "[06-10T06:00:00Z 06-11T06:00:00Z] swarm svc previous_stamp.chaos_version removed eb96de94+U > - *",
         "[06-10T06:00:00Z 06-11T06:00:00Z] swarm svc stamp.chaos_version changed 7ae7b0f7+U > eb96de94+U *",
-        "[06-10T06:00:00Z 06-11T06:00:00Z] swarm svc update_status.state changed updating > rollback_completed *",
         "[06-10T06:00:00Z 06-11T06:00:00Z] swarm svc version_index changed 18 > 28",
     };
     CHECK(lines(t) == expected);
@@ -315,6 +317,6 @@ TEST_CASE("timeline JSON has exactly the documented fields")
     CHECK(top == std::vector<std::string>{"from", "to", "events"});
     std::vector<std::string> fields;
     for (const auto& [k, v] : doc["events"][0].items()) fields.push_back(k);
-    CHECK(fields == std::vector<std::string>{"time", "time_basis", "not_before", "not_after", "source", "subject", "key",
+    CHECK(fields == std::vector<std::string>{"time", "time_basis", "time_desc", "not_before", "not_after", "source", "subject", "key",
                                              "change", "before", "after", "stamp_relevant", "evidence"});
 }

@@ -9,12 +9,27 @@
 
 namespace forensic::cli {
 
+analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::string_view command)
+{
+    analyze::AttributeOptions o;
+    o.host = optional_string(vm, "host");
+    o.recipe = optional_string(vm, "recipe").value_or("");
+    o.expected = optional_string(vm, "expected");
+    o.observed = optional_string(vm, "observed");
+    o.run = optional_string(vm, "run");
+    if (o.run && (o.expected || o.observed))
+        throw UsageError("forensic " + std::string(command) + ": give either --run or --expected with --observed, not both");
+    if (auto v = optional_string(vm, "good")) o.good = parse_time_argument(*v, "--good");
+    if (auto v = optional_string(vm, "bad")) o.bad = parse_time_argument(*v, "--bad", true);
+    return o;
+}
+
 int run_attribute(const Args& args)
 {
     po::options_description options;
     add_db_option(options);
     options.add_options()
-        ("recipe", po::value<std::string>()->required(), "")
+        ("recipe", po::value<std::string>(), "")
         ("expected", po::value<std::string>(), "")
         ("observed", po::value<std::string>(), "")
         ("run", po::value<std::string>(), "")
@@ -23,16 +38,7 @@ int run_attribute(const Args& args)
         ("host", po::value<std::string>(), "")
         ("json", po::bool_switch(), "");
     auto vm = parse("attribute", args, options);
-    analyze::AttributeOptions o;
-    o.host = optional_string(vm, "host");
-    o.recipe = vm["recipe"].as<std::string>();
-    o.expected = optional_string(vm, "expected");
-    o.observed = optional_string(vm, "observed");
-    o.run = optional_string(vm, "run");
-    if (o.run && (o.expected || o.observed))
-        throw UsageError("forensic attribute: give either --run or --expected with --observed, not both");
-    if (auto v = optional_string(vm, "good")) o.good = parse_time_argument(*v, "--good");
-    if (auto v = optional_string(vm, "bad")) o.bad = parse_time_argument(*v, "--bad", true);
+    auto o = attribute_options(vm, "attribute");
 
     store::Store db(db_path(vm), store::Store::Access::read);
     auto result = analyze::attribute(db, o);

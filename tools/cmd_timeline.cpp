@@ -20,11 +20,14 @@ int run_timeline(const Args& args)
         ("source", po::value<std::string>(), "")
         ("format", po::value<std::string>()->default_value("text"), "")
         ("json", po::bool_switch(), "")
+        ("facts", po::bool_switch(), "")
+        ("relevant", po::bool_switch(), "")
         ("output,o", po::value<std::string>(), "");
     auto vm = parse("timeline", args, options);
     auto format = vm["json"].as<bool>() ? std::string("json") : vm["format"].as<std::string>();
-    if (format != "text" && format != "json" && format != "md" && format != "html")
-        throw UsageError("forensic timeline: --format must be text, json, md or html, not '" + format + "'");
+    if (format != "text" && format != "json" && format != "jsonl" && format != "md" && format != "html")
+        throw UsageError("forensic timeline: --format must be text, json, jsonl, md or html, not '" + format + "'");
+    render::TimelineDetail detail{vm["facts"].as<bool>(), vm["relevant"].as<bool>()};
 
     analyze::TimelineOptions timeline_options;
     timeline_options.host = optional_string(vm, "host");
@@ -35,15 +38,16 @@ int run_timeline(const Args& args)
 
     store::Store db(db_path(vm), store::Store::Access::read);
     if (format == "html") { // its lanes span the whole range
-        write_output(optional_string(vm, "output"), render::timeline_html(analyze::build_timeline(db, timeline_options)));
+        write_output(optional_string(vm, "output"), render::timeline_html(analyze::build_timeline(db, timeline_options), detail));
         return exit_ok;
     }
     Output out(optional_string(vm, "output"));
-    render::TimelineWriter writer(format == "json" ? render::TimelineFormat::json
-                                  : format == "md" ? render::TimelineFormat::markdown
-                                                   : render::TimelineFormat::text,
+    render::TimelineWriter writer(format == "json"    ? render::TimelineFormat::json
+                                  : format == "jsonl" ? render::TimelineFormat::jsonl
+                                  : format == "md"    ? render::TimelineFormat::markdown
+                                                      : render::TimelineFormat::text,
                                   timeline_options.from, timeline_options.to,
-                                  [&](std::string_view text) { out.write(text); });
+                                  [&](std::string_view text) { out.write(text); }, detail);
     auto host = analyze::visit_timeline(db, timeline_options,
                                         [&](const std::vector<analyze::TimelineEvent>& events) { writer.add(events); });
     writer.finish(host);

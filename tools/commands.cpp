@@ -12,6 +12,7 @@ const std::vector<Command>& commands()
         {"diff", "what changed between two snapshots", run_diff},
         {"timeline", "what happened between two times, in order, with evidence", run_timeline},
         {"attribute", "test the candidate causes of a wrong stamp and give a verdict", run_attribute},
+        {"report", "one page for a reviewer: symptom, verdict, evidence, the window, blast radius", run_report},
         {"blast-radius", "sweep enrolled recipes for the same failure signature", run_blast_radius},
         {"export", "write a snapshot as a portable bundle", run_export},
         {"import", "load bundles into the database", run_import},

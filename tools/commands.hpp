@@ -3,6 +3,8 @@
 
 #include "cli_support.hpp"
 
+#include "libforensic/analyze/attribution.hpp"
+
 namespace forensic::cli {
 
 int run_snapshot(const Args& args);
@@ -15,6 +17,10 @@ int run_collectors(const Args& args);
 int run_diff(const Args& args);
 int run_timeline(const Args& args);
 int run_attribute(const Args& args);
+int run_report(const Args& args);
+
+// attribute's and report's symptom and window options (cmd_attribute.cpp).
+analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::string_view command);
 int run_blast_radius(const Args& args);
 int run_verify(const Args& args);
 int run_prune(const Args& args);

@@ -17,8 +17,9 @@ for line in open(source, encoding="utf-8").read().splitlines():
 sections[name] = "\n".join(lines).strip() + "\n"
 
 def literal(text):
-    # Raw strings split so no delimiter can collide with the text.
-    return "".join('R"help(%s)help"' % text[i:i + 4000] for i in range(0, len(text), 4000)) or '""'
+    # Raw strings split so no delimiter can collide with the text (compilers
+    # cap a literal's length), and apart: `)help"R` would read R as a suffix.
+    return " ".join('R"help(%s)help"' % text[i:i + 4000] for i in range(0, len(text), 4000)) or '""'
 
 with open(output, "w", encoding="utf-8") as out:
     out.write('// Generated from docs/cli.md by tools/embed_help.py; do not edit.\n')

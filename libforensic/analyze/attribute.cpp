@@ -111,9 +111,15 @@ std::string describe_observed(const AttributionContext& c)
     return out;
 }
 
-Attribution attribute(store::Store& store, const AttributeOptions& o)
+Attribution attribute(store::Store& store, const AttributeOptions& options)
 {
-    if (o.recipe.empty()) throw UsageError("attribute needs --recipe");
+    // With --run alone, the recipe is the one the run was of.
+    auto o = options;
+    if (o.recipe.empty() && o.run)
+        o.recipe = recipe_of_run(store, store.default_host(o.host), *o.run).value_or("");
+    if (o.recipe.empty())
+        throw UsageError(o.run ? "no CI run '" + *o.run + "' naming its recipe is recorded; give --recipe"
+                               : "attribute needs --recipe");
     if (!o.run && (!o.expected || !o.observed))
         throw UsageError("attribute needs either --run RUN or both --expected REF and --observed STAMP");
     Attribution a;

@@ -1,5 +1,6 @@
 // What belongs to one recipe, for --recipe: its own subjects in the git
-// sources, the swarm services and apps and the CI runs that map to it, and
+// sources, the swarm services and apps and the CI runs that map to it, the
+// Docker events of its services (swarm-events, by its apps' stacks), and
 // the host-wide sources (nix, abra) that decide every recipe's stamp.
 #pragma once
 
@@ -25,6 +26,7 @@ public:
 private:
     std::string recipe_;
     std::set<std::pair<std::string, std::string>> mapped_; // (source, subject) of swarm and runs
+    std::set<std::string> stacks_;                         // "<stack>_" of the recipe's apps
 };
 
 } // namespace forensic::analyze

@@ -30,6 +30,7 @@ bool stamp_relevant(std::string_view source, std::string_view subject, std::stri
                                      "update_config.", "rollback_config."});
     }
     if (source == "runs") return key.starts_with("hc1.");
+    if (source == "swarm-events") return key.starts_with("event:"); // an update, a rollback, a removal
     return false;
 }
 

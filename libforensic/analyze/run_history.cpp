@@ -62,6 +62,15 @@ std::map<std::string, RunRecord> load_runs(store::Store& store, const std::strin
     return by_subject;
 }
 
+std::optional<std::string> recipe_of_run(store::Store& store, const std::string& host, const std::string& run)
+{
+    auto subject = run.starts_with("run/") ? run : "run/" + run;
+    auto runs = load_runs(store, host, {subject});
+    auto found = runs.find(subject);
+    if (found == runs.end() || found->second.recipe.empty()) return std::nullopt;
+    return found->second.recipe;
+}
+
 std::vector<RunRecord> load_recipe_runs(store::Store& store, const std::string& host, const std::string& recipe)
 {
     auto subjects = store.subjects_of_recipe(host, "runs", recipe);

@@ -45,6 +45,9 @@ std::map<std::string, std::vector<RunRef>> index_runs(store::Store& store, const
 std::map<std::string, RunRecord> load_runs(store::Store& store, const std::string& host,
                                            const std::vector<std::string>& subjects);
 
+// The recipe a run (its id or run/<id>) was of, as its facts record it.
+std::optional<std::string> recipe_of_run(store::Store& store, const std::string& host, const std::string& run);
+
 // Every run of one recipe, oldest first.
 std::vector<RunRecord> load_recipe_runs(store::Store& store, const std::string& host, const std::string& recipe);
 

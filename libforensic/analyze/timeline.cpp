@@ -24,6 +24,7 @@ public:
     {
         for (const auto& c : coverage_) {
             snapshot_ids_[c.snapshot.taken_at] = c.snapshot.id;
+            snapshot_times_.push_back(c.snapshot.taken_at);
             for (const auto& source : c.ok_collectors) observed_at_[source].push_back(c.snapshot.taken_at);
         }
     }
@@ -162,6 +163,7 @@ private:
             if (previous && previous->value != row->value) e.before = previous->value;
             e.change = e.before ? Change::changed : Change::added;
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
+            e.time_desc = describe_event_time(e.source, e.subject, e.key);
             e.evidence_snapshot = snapshot_ids_.at(row->valid_from);
         }
     }
@@ -187,9 +189,11 @@ private:
             hi_ = at;
         }
         if (!lo_) return;
-        // Only the snapshots inside the window: (lo, hi] within [first, last).
+        // The snapshots inside the window, (lo, hi] within [first, last], and
+        // the next window's first: a change it saw may be dated before it
+        // (dated_change), so in this window.
         if (window_first_ != std::numeric_limits<TimeNs>::min()) lo_ = std::max(*lo_, window_first_ - 1);
-        if (window_last_ != std::numeric_limits<TimeNs>::max()) hi_ = std::min(*hi_, window_last_ - 1);
+        if (window_last_ != std::numeric_limits<TimeNs>::max()) hi_ = std::min(*hi_, window_last_);
         if (*lo_ >= *hi_) {
             lo_.reset();
             hi_.reset();
@@ -233,6 +237,7 @@ private:
             if (in_changes(row.valid_from)) boundaries[{row.key_id, row.valid_from}].began = &row;
             if (row.valid_to && in_changes(*row.valid_to)) boundaries[{row.key_id, *row.valid_to}].ended = &row;
         }
+        index_modification_times();
         events.reserve(events.size() + boundaries.size());
         for (const auto& [where, b] : boundaries) {
             // A value that carries its own time is reported at that time.
@@ -241,7 +246,7 @@ private:
             auto since = previous_observation(id.source, where.second);
             if (!since) continue; // the source's first observation: a baseline, not a change
             if (where.second < options_.from || *since > options_.to) continue;
-            auto& e = events.emplace_back();
+            TimelineEvent e;
             e.basis = TimeBasis::snapshot;
             e.not_before = since;
             e.not_after = where.second;
@@ -251,10 +256,70 @@ private:
             if (b.ended) e.before = b.ended->value;
             if (b.began) e.after = b.began->value;
             e.change = !b.ended ? Change::added : !b.began ? Change::removed : Change::changed;
+            if (auto dated = dated_change(e)) {
+                if (dated->first < options_.from || dated->first > options_.to) continue;
+                e.time = dated->first;
+                e.time_desc = dated->second;
+                e.basis = TimeBasis::event;
+            }
+            // Each window emits what sorts into it (the next one's first
+            // snapshot is read for the changes dated before it).
+            if (e.sort_time() < window_first_ || e.sort_time() >= window_last_) continue;
             e.stamp_relevant = stamp_relevant(e.source, e.subject, e.key);
             // A removed fact is shown by the last snapshot that still saw it.
             e.evidence_snapshot = snapshot_ids_.at(e.change == Change::removed ? *since : where.second);
+            events.push_back(std::move(e));
         }
+        modified_.clear();
+    }
+
+    // The times that say when a subject's state, as a snapshot first saw it,
+    // was set: the rows begun at each snapshot of Swarm's UpdatedAt and
+    // CompletedAt, an app env file's mtime, and a generation's creation.
+    void index_modification_times()
+    {
+        for (const auto& row : changes_) {
+            if (!row.event_time || !in_changes(row.valid_from)) continue;
+            bool wanted = row.source == "swarm" ? row.key == "updated_at" || row.key == "update_status.completed_at" ||
+                                                      row.key == "env.mtime"
+                                                : row.source == "nix" && row.key == "created";
+            if (wanted) modified_[{row.source, row.subject, row.key, row.valid_from}] = *row.event_time;
+        }
+    }
+
+    std::optional<TimeNs> modified_at(const TimelineEvent& e, std::string_view subject, std::string_view key) const
+    {
+        auto found = modified_.find({e.source, subject, key, *e.not_after});
+        if (found == modified_.end()) return std::nullopt;
+        return found->second;
+    }
+
+    // The exact time of a change seen between snapshots, when the subject's
+    // facts carry it: a service's state holds since its UpdatedAt (Swarm sets
+    // it on every change of Spec or UpdateStatus; a terminal state is dated by
+    // CompletedAt, a rollback's start by UpdatedAt while rollback_started), an
+    // app's since its env file's mtime, a profile's switch to generation N by
+    // N's creation. Only a time after both the last snapshot before the change
+    // and the source's previous observation counts: an older one belongs to an
+    // earlier state, not this change.
+    std::optional<std::pair<TimeNs, TimeDescription>> dated_change(const TimelineEvent& e) const
+    {
+        auto previous = std::lower_bound(snapshot_times_.begin(), snapshot_times_.end(), *e.not_after);
+        auto lower = std::max(*e.not_before, previous == snapshot_times_.begin() ? *e.not_before : *std::prev(previous));
+        auto within = [&](std::optional<TimeNs> at) { return at && *at > lower && *at <= *e.not_after; };
+        auto candidate = [&](std::string_view subject, std::string_view key) { return modified_at(e, subject, key); };
+        if (e.source == "swarm" && e.subject.starts_with("app/")) {
+            if (auto at = candidate(e.subject, "env.mtime"); within(at)) return std::make_pair(*at, env_file_mtime);
+        } else if (e.source == "swarm") {
+            bool terminal = e.key == "update_status.state" && (e.after == "completed" || e.after == "rollback_completed");
+            if (auto at = candidate(e.subject, "update_status.completed_at"); terminal && within(at))
+                return std::make_pair(*at, update_completed_at);
+            if (auto at = candidate(e.subject, "updated_at"); within(at)) return std::make_pair(*at, service_updated_at);
+        } else if (e.source == "nix" && e.subject == "profile" && e.key == "generation" && e.after) {
+            if (auto at = candidate("generation/" + *e.after, "created"); within(at))
+                return std::make_pair(*at, generation_link_mtime);
+        }
+        return std::nullopt;
     }
 
     // A generation's abra facts matter only where they differ from the
@@ -281,12 +346,15 @@ private:
     std::vector<SnapshotCoverage> coverage_;
     RecipeScope scope_;
     std::unordered_map<TimeNs, long long> snapshot_ids_;
+    std::vector<TimeNs> snapshot_times_; // ascending
     std::map<std::string, std::vector<TimeNs>, std::less<>> observed_at_; // by source, ascending
     std::optional<GenerationAbra> generations_;
     TimeNs window_first_ = 0, window_last_ = 0; // the sort times build() is after, [first, last)
     std::optional<TimeNs> lo_, hi_;             // the span load_changes read, (lo, hi]
     std::vector<IntervalRecord> changes_;
     std::map<std::pair<long long, TimeNs>, const IntervalRecord*> ended_; // by key and end
+    // (source, subject, key, snapshot) → the event time of the row begun there
+    std::map<std::tuple<std::string_view, std::string_view, std::string_view, TimeNs>, TimeNs, std::less<>> modified_;
 };
 
 } // namespace

@@ -7,9 +7,13 @@
 //   2. changes between consecutive snapshots, bounded by the two snapshot times
 //      when no event time says more.
 // A change to a fact that carries an event time is reported once, at that time.
+// A change seen between snapshots is dated exactly where the subject's other
+// facts say when its state was set (Swarm's UpdatedAt and CompletedAt, an env
+// file's mtime, a generation's creation); the bounds are kept beside it.
 #pragma once
 
 #include "libforensic/analyze/diff.hpp"
+#include "libforensic/analyze/time_basis.hpp"
 #include "libforensic/model/snapshot.hpp"
 #include "libforensic/store/store_fwd.hpp"
 
@@ -25,9 +29,13 @@ const char* to_string(TimeBasis basis);
 
 struct TimelineEvent {
     std::optional<TimeNs> time;       // event basis
-    std::optional<TimeNs> not_before; // snapshot basis: the last snapshot that saw the old state
-    std::optional<TimeNs> not_after;  // snapshot basis: the first that saw the new one
+    // The last snapshot that saw the old state and the first that saw the new
+    // one: set for the snapshot basis, and for an event dated from the
+    // subject's other facts (then `time` lies between them).
+    std::optional<TimeNs> not_before;
+    std::optional<TimeNs> not_after;
     TimeBasis basis = TimeBasis::event;
+    TimeDescription time_desc = between_snapshots; // what `time` is
     std::string source;
     std::string subject;
     std::string key;

@@ -25,6 +25,8 @@ std::string evidence_line(const analyze::Evidence& e)
            (e.meaning.empty() ? "" : ": " + printable(e.meaning));
 }
 
+} // namespace
+
 std::string latest_text(const analyze::BlastRow& row)
 {
     if (!row.latest) return "-";
@@ -32,14 +34,18 @@ std::string latest_text(const analyze::BlastRow& row)
            (row.latest->finished ? " " + format_rfc3339(*row.latest->finished) : "");
 }
 
-std::string pointer_text(const analyze::BlastRow& row)
+static std::string pointer_text(const analyze::BlastRow& row)
 {
     if (row.evidence.empty()) return row.latest ? "snapshot " + std::to_string(row.latest->snapshot) : "-";
     const auto& e = row.evidence.front();
     return e.source + " " + e.subject + (e.snapshot ? " (snapshot " + std::to_string(*e.snapshot) + ")" : "");
 }
 
-} // namespace
+std::vector<std::string> blast_row_cells(const analyze::BlastRow& row)
+{
+    return {to_string(row.status), row.recipe, latest_text(row), row.signature.empty() ? "-" : row.signature,
+            pointer_text(row)};
+}
 
 ordered_json evidence_json(const analyze::Evidence& e)
 {
@@ -114,9 +120,7 @@ std::string blast_radius_text(const analyze::BlastRadius& r)
     std::string out = "blast radius on " + r.host + " as of snapshot " + std::to_string(r.as_of.id) + " (" +
                       format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
     Table table({"status", "recipe", "latest upgrade", "signature", "evidence"});
-    for (const auto& row : r.rows)
-        table.add({to_string(row.status), row.recipe, latest_text(row), row.signature.empty() ? "-" : row.signature,
-                   pointer_text(row)});
+    for (const auto& row : r.rows) table.add(blast_row_cells(row));
     return out + table.str();
 }
 
@@ -125,9 +129,11 @@ std::string blast_radius_markdown(const analyze::BlastRadius& r)
     std::string out = "**Blast radius on " + r.host + "** as of snapshot " + std::to_string(r.as_of.id) + " (" +
                       format_rfc3339(r.as_of.taken_at) + ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
                       "|---|---|---|---|---|\n";
-    for (const auto& row : r.rows)
-        out += "| " + std::string(to_string(row.status)) + " | " + row.recipe + " | " + latest_text(row) + " | " +
-               (row.signature.empty() ? "-" : row.signature) + " | " + pointer_text(row) + " |\n";
+    for (const auto& row : r.rows) {
+        std::string line = "|";
+        for (const auto& cell : blast_row_cells(row)) line += " " + cell + " |";
+        out += line + "\n";
+    }
     return out;
 }
 

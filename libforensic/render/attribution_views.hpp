@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace forensic::render {
 
@@ -20,5 +21,9 @@ std::string blast_radius_text(const analyze::BlastRadius& radius);
 std::string blast_radius_markdown(const analyze::BlastRadius& radius);
 
 nlohmann::ordered_json evidence_json(const analyze::Evidence& evidence);
+
+// A blast-radius row's cells: status, recipe, latest upgrade, signature, evidence.
+std::vector<std::string> blast_row_cells(const analyze::BlastRow& row);
+std::string latest_text(const analyze::BlastRow& row);
 
 } // namespace forensic::render

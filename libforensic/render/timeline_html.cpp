@@ -1,155 +1,132 @@
-// The timeline as one self-contained HTML file: inline CSS, an inline SVG,
-// no script and no external asset, so it opens anywhere, offline, and can be
+// The timeline as one self-contained HTML file: inline CSS, inline SVG, no
+// script and no external asset, so it opens anywhere, offline, and can be
 // attached to an issue as it is.
+#include "libforensic/render/html_parts.hpp"
 #include "libforensic/render/timeline_views.hpp"
 
 #include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <map>
 
 namespace forensic::render {
+
+std::string html_page(const std::string& title, const std::string& css, const std::string& body)
+{
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+           html_escape(title) +
+           "</title>\n<style>\n"
+           "*{box-sizing:border-box}\n"
+           "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;padding:16px 20px;max-width:1200px;color:#1d1d1f}\n"
+           "h1{font-size:21px;margin:4px 0 8px}\nh2{font-size:17px;margin:22px 0 6px}\n"
+           "p,li{overflow-wrap:anywhere}\ncode{font-size:13px;overflow-wrap:anywhere}\n"
+           "table{border-collapse:collapse;font-size:13px;width:100%;table-layout:fixed}\n"
+           "td,th{border-bottom:1px solid #e3e3e3;padding:4px 6px;text-align:left;vertical-align:top;"
+           "overflow-wrap:anywhere}\n"
+           "tr.relevant td{background:#fdecea}\n"
+           "details{margin:2px 0}\nsummary{cursor:pointer;color:#555}\n"
+           "table.facts{font-size:12px;table-layout:auto}\ntable.facts td{border:0;padding:1px 6px 1px 0}\n"
+           "col.n{width:2.5em}\ncol.when{width:12em}\ncol.snap{width:6em}\ntd.when{overflow-wrap:normal}\n"
+           ".basis{display:block;font-size:11px;color:#6e6e73;white-space:nowrap}\n"
+           ".chart.narrow,.narrow-only{display:none}\n"
+           "@media (max-width:760px){body{padding:12px 10px}.chart.wide,.wide-only{display:none}"
+           ".chart.narrow{display:block}.narrow-only{display:inline}"
+           "col.when{width:7.4em}col.n{width:1.8em}col.snap{width:3em}td,th{padding:4px 3px}}\n" +
+           chart_css() + css + "</style></head>\n<body>\n" + body + "</body></html>\n";
+}
+
+std::string responsive_chart(const Chart& chart)
+{
+    return chart_svg(chart, 1160, "wide") + chart_svg(chart, 360, "narrow");
+}
+
+ChartMark happening_mark(const analyze::Happening& h, const std::string& id)
+{
+    ChartMark m;
+    m.at = h.time;
+    if (!h.time) {
+        m.from = *h.not_before;
+        m.to = *h.not_after;
+    }
+    auto when = happening_time_text(h, "");
+    m.label = (h.time ? clock_text(*h.time) : "") + (h.time ? " " : "") + printable(h.summary);
+    m.title = when + " (" + h.time_desc.text + "): " + printable(h.summary) + " [snapshot " +
+              std::to_string(h.evidence_snapshot) + "]";
+    m.relevant = h.stamp_relevant;
+    m.id = id;
+    return m;
+}
+
+std::string happenings_table(const std::vector<analyze::Happening>& happenings, bool facts_open,
+                             const std::string& id_prefix)
+{
+    std::string out = "<table class=\"happenings\"><colgroup><col class=\"n\"><col class=\"when\"><col>"
+                      "<col class=\"snap\"></colgroup>\n<thead><tr><th>#</th><th>time (UTC), basis</th>"
+                      "<th>what happened</th><th><span class=\"wide-only\">snapshot</span><span class=\"narrow-only\">snap.</span>"
+                      "</th></tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < happenings.size(); ++i) {
+        const auto& h = happenings[i];
+        std::string facts = "<table class=\"facts\">";
+        for (const auto* e : h.facts)
+            facts += "<tr><td>" + std::string(e->stamp_relevant ? "*" : "") + "</td><td><code>" +
+                     html_escape(printable(e->key)) + "</code></td><td>" + html_escape(change_text(*e)) + "</td></tr>";
+        facts += "</table>";
+        out += "<tr id=\"" + id_prefix + std::to_string(i + 1) + "\"" + (h.stamp_relevant ? " class=\"relevant\"" : "") +
+               "><td>" + std::to_string(i + 1) + "</td><td class=\"when\">" + html_escape(happening_time_text(h, "")) +
+               "<span class=\"basis\" title=\"" + html_escape(h.time_desc.text) + "\">" + html_escape(h.time_desc.label) +
+               "</span></td><td>" + html_escape(printable(h.summary)) + "<details" + (facts_open ? " open" : "") + "><summary>" +
+               std::to_string(h.facts.size()) + (h.facts.size() == 1 ? " fact" : " facts") + " (" +
+               html_escape(h.source) + " " + html_escape(printable(h.subject)) + ")</summary>" + facts +
+               "</details></td><td>" + std::to_string(h.evidence_snapshot) + "</td></tr>\n";
+    }
+    return out + "</tbody></table>\n";
+}
+
 namespace {
 
-constexpr double chart_left = 130, chart_right = 1130, lane_height = 44, top = 40;
-
-std::string html_escape(std::string_view text)
+// Rows in the order stamps are decided: binary, code, images, deployment, result.
+std::vector<std::string> sources_of(const std::vector<analyze::Happening>& happenings)
 {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string number(double value)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", value);
-    return buf;
-}
-
-// Lanes in the order stamps are decided: binary, code, images, deployment, result.
-std::vector<std::string> lanes_of(const analyze::Timeline& t)
-{
-    static const std::array<std::string_view, 7> order = {"nix", "abra", "recipes", "mirrors", "catalogue", "swarm", "runs"};
-    std::vector<std::string> lanes;
+    static const std::array<std::string_view, 8> order = {"nix",   "abra",         "recipes", "mirrors",
+                                                          "catalogue", "swarm", "swarm-events", "runs"};
+    std::vector<std::string> sources;
     for (auto name : order)
-        if (std::any_of(t.events.begin(), t.events.end(), [&](const auto& e) { return e.source == name; }))
-            lanes.emplace_back(name);
-    for (const auto& e : t.events)
-        if (std::find(lanes.begin(), lanes.end(), e.source) == lanes.end()) lanes.push_back(e.source);
-    return lanes;
-}
-
-// Tick spacing that gives at most ~12 ticks over the range.
-TimeNs tick_step(TimeNs span)
-{
-    constexpr TimeNs hour = 3600 * ns_per_second;
-    for (TimeNs step : {hour, 6 * hour, ns_per_day, 7 * ns_per_day, 30 * ns_per_day, 365 * ns_per_day})
-        if (span / step <= 12) return step;
-    return 3650 * ns_per_day;
-}
-
-std::string hover_text(const analyze::TimelineEvent& e)
-{
-    return event_time_text(e) + " " + e.source + " " + printable(e.subject) + " " + printable(e.key) + ": " +
-           change_text(e) + " (snapshot " + std::to_string(e.evidence_snapshot) + ")";
+        if (std::any_of(happenings.begin(), happenings.end(), [&](const auto& h) { return h.source == name; }))
+            sources.emplace_back(name);
+    for (const auto& h : happenings)
+        if (std::find(sources.begin(), sources.end(), h.source) == sources.end()) sources.push_back(h.source);
+    return sources;
 }
 
 } // namespace
 
-std::string timeline_html(const analyze::Timeline& t)
+std::string timeline_html(const analyze::Timeline& t, TimelineDetail detail)
 {
-    auto lanes = lanes_of(t);
-    double height = top + lane_height * static_cast<double>(std::max<std::size_t>(lanes.size(), 1)) + 30;
-    TimeNs span = std::max<TimeNs>(t.to - t.from, 1);
-    auto x_of = [&](TimeNs time) {
-        auto clamped = std::clamp(time, t.from, t.to);
-        return chart_left + (chart_right - chart_left) * static_cast<double>(clamped - t.from) / static_cast<double>(span);
-    };
+    auto happenings = analyze::group_happenings(t.events);
+    if (detail.relevant_only) happenings = analyze::stamp_relevant_only(std::move(happenings));
     std::string title = "Timeline of " + t.host + ", " + range_text(t.from, t.to);
-
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-                      "</title>\n<style>\n"
-                      "body{font-family:system-ui,sans-serif;margin:24px;color:#1d1d1f}\n"
-                      "h1{font-size:20px}\n.lane-label{font-size:13px;fill:#333}\n.tick{stroke:#ddd}\n"
-                      ".tick-label{font-size:11px;fill:#666}\n.lane{fill:#f6f6f8}\n"
-                      ".mark{fill:#9aa0a6;stroke:#fff;stroke-width:1}\n.mark.relevant{fill:#d93025}\n"
-                      ".mark.bounded{fill-opacity:.35;stroke:#9aa0a6}\n.mark.bounded.relevant{stroke:#d93025}\n"
-                      "table{border-collapse:collapse;font-size:13px;margin-top:16px}\n"
-                      "td,th{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}\n"
-                      "tr.relevant td{background:#fdecea}\ncode{font-size:12px}\n</style></head>\n<body>\n";
-    std::size_t relevant = 0;
-    for (const auto& e : t.events) relevant += e.stamp_relevant;
-    out += "<h1>" + html_escape(title) + "</h1>\n<p>" + std::to_string(t.events.size()) + " events, " +
-           std::to_string(relevant) +
-           " stamp-relevant (red). A dot is an event at the time its fact carries; a bar is a change seen between two "
-           "snapshots. Hover for before → after.</p>\n";
-
-    out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1160\" height=\"" + number(height) +
-           "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">\n";
-    for (std::size_t i = 0; i < lanes.size(); ++i) {
-        double y = top + lane_height * static_cast<double>(i);
-        out += "<rect class=\"lane\" x=\"" + number(chart_left) + "\" y=\"" + number(y + 4) + "\" width=\"" +
-               number(chart_right - chart_left) + "\" height=\"" + number(lane_height - 8) + "\"/>\n";
-        out += "<text class=\"lane-label\" x=\"10\" y=\"" + number(y + lane_height / 2 + 4) + "\">" +
-               html_escape(lanes[i]) + "</text>\n";
+    std::size_t relevant = 0, facts = 0;
+    for (const auto& h : happenings) {
+        relevant += h.stamp_relevant;
+        facts += h.facts.size();
     }
-    auto step = tick_step(span);
-    for (TimeNs tick = t.from - (t.from % step + step) % step + step; tick <= t.to; tick += step) {
-        double x = x_of(tick);
-        out += "<line class=\"tick\" x1=\"" + number(x) + "\" y1=\"" + number(top) + "\" x2=\"" + number(x) +
-               "\" y2=\"" + number(height - 30) + "\"/>\n";
-        auto label = step >= ns_per_day ? format_date(tick) : format_rfc3339(tick).substr(5, 11);
-        out += "<text class=\"tick-label\" x=\"" + number(x - 28) + "\" y=\"" + number(height - 12) + "\">" +
-               label + "</text>\n";
+    Chart chart;
+    chart.from = t.from;
+    chart.to = t.to;
+    chart.title = title;
+    for (const auto& source : sources_of(happenings)) {
+        ChartRow row{source, {}, {}};
+        for (std::size_t i = 0; i < happenings.size(); ++i)
+            if (happenings[i].source == source) row.marks.push_back(happening_mark(happenings[i], "label-" + std::to_string(i + 1)));
+        chart.rows.push_back(std::move(row));
     }
-    std::map<std::string, int> stacked; // spreads marks that share a lane and a spot
-    for (std::size_t i = 0; i < t.events.size(); ++i) {
-        const auto& e = t.events[i];
-        auto lane = static_cast<double>(std::find(lanes.begin(), lanes.end(), e.source) - lanes.begin());
-        double middle = top + lane_height * lane + lane_height / 2;
-        std::string classes = std::string("mark") + (e.time ? "" : " bounded") + (e.stamp_relevant ? " relevant" : "");
-        std::string hover = "<title>" + html_escape(hover_text(e)) + "</title>";
-        auto id = "event-" + std::to_string(i + 1);
-        if (e.time) {
-            double x = x_of(*e.time);
-            int slot = stacked[e.source + number(x)]++ % 5;
-            out += "<circle id=\"" + id + "\" class=\"" + classes + "\" cx=\"" + number(x) + "\" cy=\"" +
-                   number(middle + (slot - 2) * 5) + "\" r=\"5\">" + hover + "</circle>\n";
-        } else {
-            double x1 = x_of(*e.not_before), x2 = std::max(x_of(*e.not_after), x1 + 3);
-            int slot = stacked[e.source + number(x1) + "bar"]++ % 5;
-            out += "<rect id=\"" + id + "\" class=\"" + classes + "\" x=\"" + number(x1) + "\" y=\"" +
-                   number(middle - 4 + (slot - 2) * 5) + "\" width=\"" + number(x2 - x1) + "\" height=\"8\" rx=\"2\">" +
-                   hover + "</rect>\n";
-        }
-    }
-    out += "</svg>\n";
-
-    out += "<table>\n<thead><tr><th>#</th><th>time (UTC)</th><th>source</th><th>subject</th><th>key</th>"
-           "<th>change</th><th>before</th><th>after</th><th>evidence</th></tr></thead>\n<tbody>\n";
-    for (std::size_t i = 0; i < t.events.size(); ++i) {
-        const auto& e = t.events[i];
-        out += std::string("<tr") + (e.stamp_relevant ? " class=\"relevant\"" : "") + "><td>" +
-               std::to_string(i + 1) + "</td><td>" + html_escape(event_time_text(e)) + "</td><td>" +
-               html_escape(e.source) + "</td><td>" + html_escape(printable(e.subject)) + "</td><td><code>" +
-               html_escape(printable(e.key)) + "</code></td><td>" + to_string(e.change) + "</td><td>" +
-               html_escape(printable(e.before.value_or(""))) + "</td><td>" +
-               html_escape(printable(e.after.value_or(""))) + "</td><td>snapshot " +
-               std::to_string(e.evidence_snapshot) + "</td></tr>\n";
-    }
-    out += "</tbody></table>\n</body></html>\n";
-    return out;
+    std::string body = "<h1>" + html_escape(title) + "</h1>\n<p>" + std::to_string(happenings.size()) + " happenings (" +
+                       std::to_string(facts) + " facts), " + std::to_string(relevant) +
+                       " stamp-relevant (red). A dot is a happening at the time its facts carry; a bar, one seen only "
+                       "between two snapshots. The table below gives each one's time basis and its facts.</p>\n" +
+                       responsive_chart(chart) + happenings_table(happenings, detail.facts, "happening-");
+    return html_page(title, "", body);
 }
 
 } // namespace forensic::render

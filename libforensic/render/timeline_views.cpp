@@ -1,9 +1,9 @@
 #include "libforensic/render/timeline_views.hpp"
 
 #include "libforensic/render/table.hpp"
+#include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
-#include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
 
@@ -21,105 +21,37 @@ ordered_json optional_time(const std::optional<TimeNs>& time)
     return time ? ordered_json(format_rfc3339(*time)) : ordered_json(nullptr);
 }
 
-// "2026-06-10T14:03:12Z" → "14:03:12" (with the fraction, if any)
-std::string clock(TimeNs t)
+// "06-10 05:49" (to the second or beyond where the time has it)
+std::string dated_clock(TimeNs t)
 {
-    auto text = format_rfc3339(t);
-    return text.substr(11, text.size() - 12);
+    return format_rfc3339(t).substr(5, 5) + " " + clock_text(t);
 }
 
-std::string short_stamp(TimeNs t)
+constexpr std::size_t text_columns = 100;
+
+// Cuts `text` after ", ", "; " or ": " so each line fits `columns` after `indent`
+// (the first line after `first`): a clause longer than that stays whole.
+std::string wrapped(const std::string& first, const std::string& text, const std::string& indent)
 {
-    return format_rfc3339(t).substr(5, 11).replace(5, 1, " ");
-}
-
-std::string markdown_cell(std::string text)
-{
-    std::string out;
-    for (char c : printable(text)) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    return out;
-}
-
-} // namespace
-
-std::string range_text(TimeNs from, TimeNs to)
-{
-    auto midnight = [](TimeNs t) { return t % ns_per_day == 0; };
-    auto start = midnight(from) ? format_date(from) : format_rfc3339(from);
-    auto end = midnight(to + 1) ? format_date(to) : format_rfc3339(to);
-    return start + " → " + end + (midnight(to + 1) ? " (UTC, whole days)" : "");
-}
-
-std::string event_time_text(const analyze::TimelineEvent& e)
-{
-    if (e.time) return format_rfc3339(*e.time).substr(0, 10) + " " + clock(*e.time);
-    return short_stamp(*e.not_before) + " … " + short_stamp(*e.not_after);
-}
-
-std::string change_text(const analyze::TimelineEvent& e)
-{
-    switch (e.change) {
-    case analyze::Change::added: return "+ " + printable(e.after.value_or(""));
-    case analyze::Change::removed: return "- " + printable(e.before.value_or(""));
-    case analyze::Change::changed: break;
-    }
-    return printable(e.before.value_or("")) + " → " + printable(e.after.value_or(""));
-}
-
-namespace {
-
-// Consecutive events at the same time (or bounds) about the same subject: one
-// generation appearing, one run finishing. Views print them under one heading.
-// Consecutive events of one batch: the batches of analyze::visit_timeline
-// split no group, as a group's events share their sort time.
-std::vector<std::vector<const analyze::TimelineEvent*>> group_events(const std::vector<analyze::TimelineEvent>& events)
-{
-    std::vector<std::vector<const analyze::TimelineEvent*>> groups;
-    for (const auto& e : events) {
-        if (!groups.empty()) {
-            const auto& last = *groups.back().front();
-            if (last.time == e.time && last.not_before == e.not_before && last.not_after == e.not_after &&
-                last.source == e.source && last.subject == e.subject) {
-                groups.back().push_back(&e);
-                continue;
-            }
+    std::string out = first, line_start_pad;
+    std::size_t column = code_points(first);
+    std::size_t pos = 0;
+    bool line_empty = true;
+    while (pos < text.size()) {
+        auto cut = text.find_first_of(",;:", pos);
+        auto end = cut == std::string::npos ? text.size() : cut + 1;
+        auto piece = text.substr(pos, end - pos);
+        if (!line_empty && column + code_points(piece) > text_columns) {
+            out += "\n" + indent;
+            column = code_points(indent);
+            if (piece.starts_with(" ")) piece.erase(0, 1);
         }
-        groups.push_back({&e});
+        out += piece;
+        column += code_points(piece);
+        line_empty = false;
+        pos = end;
     }
-    return groups;
-}
-
-// A subject appearing or vanishing whole (a service deployed or torn down, a
-// run recorded) brings dozens of facts; people read the stamp-relevant ones.
-// Raw labels are left out where their decoded stamp.* facts say the same.
-struct GroupView {
-    std::vector<const analyze::TimelineEvent*> shown;
-    std::size_t hidden = 0;
-};
-
-GroupView view_of(const std::vector<const analyze::TimelineEvent*>& group)
-{
-    constexpr std::size_t compact_above = 8;
-    GroupView view;
-    bool whole = group.size() > compact_above &&
-                 std::all_of(group.begin(), group.end(), [&](const auto* e) { return e->change == group.front()->change; }) &&
-                 group.front()->change != analyze::Change::changed;
-    for (const auto* e : group) {
-        bool raw_label = e->key.starts_with("spec.label:") || e->key.starts_with("previous_spec.label:");
-        // A CI run's level and tier results are what its appearance says.
-        bool result = e->source == "runs" && (e->key == "level" || e->key.starts_with("tier:"));
-        if (whole && !result && (!e->stamp_relevant || raw_label))
-            ++view.hidden;
-        else
-            view.shown.push_back(e);
-    }
-    return view;
-}
-
-std::string hidden_note(const GroupView& view, const analyze::TimelineEvent& first)
-{
-    return "… and " + std::to_string(view.hidden) + " more: forensic show " + std::to_string(first.evidence_snapshot) +
-           " --source " + first.source + " --subject " + first.subject;
+    return out;
 }
 
 ordered_json event_json(const analyze::TimelineEvent& e)
@@ -127,6 +59,7 @@ ordered_json event_json(const analyze::TimelineEvent& e)
     return ordered_json{
         {"time", optional_time(e.time)},
         {"time_basis", to_string(e.basis)},
+        {"time_desc", e.time_desc.text},
         {"not_before", optional_time(e.not_before)},
         {"not_after", optional_time(e.not_after)},
         {"source", e.source},
@@ -140,89 +73,231 @@ ordered_json event_json(const analyze::TimelineEvent& e)
     };
 }
 
+// One line of Timesketch's JSONL import (Plaso's field names): `datetime`,
+// `timestamp` (microseconds), `timestamp_desc` and `message`, then the fact.
+ordered_json event_jsonl(const analyze::TimelineEvent& e, const analyze::Happening& h)
+{
+    auto at = e.sort_time();
+    std::string desc = e.time ? e.time_desc.text : "Between snapshots (the latest it can have happened)";
+    return ordered_json{
+        {"datetime", format_rfc3339(at)},
+        {"timestamp", at / 1000},
+        {"timestamp_desc", desc},
+        {"message", h.summary + " | " + printable(e.key) + " " + change_text(e)},
+        {"data_type", "forensic:" + e.source},
+        {"source", e.source},
+        {"subject", e.subject},
+        {"key", e.key},
+        {"change", to_string(e.change)},
+        {"before", optional_text(e.before)},
+        {"after", optional_text(e.after)},
+        {"stamp_relevant", e.stamp_relevant},
+        {"time_basis", to_string(e.basis)},
+        {"not_before", optional_time(e.not_before)},
+        {"not_after", optional_time(e.not_after)},
+        {"snapshot", e.evidence_snapshot},
+        {"happening", h.summary},
+    };
+}
+
+std::string dump(const ordered_json& doc, int indent)
+{
+    return doc.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+}
+
 } // namespace
 
-TimelineWriter::TimelineWriter(TimelineFormat format, TimeNs from, TimeNs to, Sink sink)
-    : format_(format), from_(from), to_(to), sink_(std::move(sink))
+std::string markdown_cell(std::string_view text)
+{
+    std::string out;
+    for (char c : printable(text)) {
+        switch (c) {
+        case '|': out += "\\|"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string markdown_code(std::string_view text)
+{
+    // CommonMark: a fence of more backticks than any run inside, padded
+    // when the text starts or ends with one; | escaped for a table.
+    auto body = printable(text);
+    std::size_t longest = 0, run = 0;
+    for (char c : body) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string fence(longest + 1, '`'), out;
+    for (char c : body) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    bool pad = !out.empty() && (out.front() == '`' || out.back() == '`');
+    return fence + (pad ? " " : "") + out + (pad ? " " : "") + fence;
+}
+
+std::string clock_text(TimeNs t)
+{
+    auto text = format_rfc3339(t); // 2026-06-10T05:50:12.390118227Z
+    auto clock = text.substr(11, text.size() - 12);
+    if (clock.size() == 8 && clock.ends_with(":00")) return clock.substr(0, 5);
+    // Milliseconds are as fine as a reader needs; JSON has the rest.
+    constexpr std::size_t to_milliseconds = 12;
+    if (clock.size() > to_milliseconds && clock.substr(9, 3) != "000") clock.resize(to_milliseconds);
+    return clock;
+}
+
+std::string range_text(TimeNs from, TimeNs to)
+{
+    auto midnight = [](TimeNs t) { return t % ns_per_day == 0; };
+    auto start = midnight(from) ? format_date(from) : format_rfc3339(from);
+    auto end = midnight(to + 1) ? format_date(to) : format_rfc3339(to);
+    return start + " → " + end + (midnight(to + 1) ? " (UTC, whole days)" : "");
+}
+
+std::string event_time_text(const analyze::TimelineEvent& e)
+{
+    if (e.time) return format_date(*e.time) + " " + clock_text(*e.time);
+    return dated_clock(*e.not_before) + " … " + dated_clock(*e.not_after);
+}
+
+std::string happening_time_text(const analyze::Happening& h, const std::string& day)
+{
+    auto at = [&](TimeNs t) { return format_date(t) == day ? clock_text(t) : dated_clock(t); };
+    if (h.time) return day.empty() ? format_date(*h.time) + " " + clock_text(*h.time) : at(*h.time);
+    return at(*h.not_before) + " … " + at(*h.not_after);
+}
+
+std::string change_text(const analyze::TimelineEvent& e)
+{
+    switch (e.change) {
+    case analyze::Change::added: return "+ " + printable(e.after.value_or(""));
+    case analyze::Change::removed: return "- " + printable(e.before.value_or(""));
+    case analyze::Change::changed: break;
+    }
+    return printable(e.before.value_or("")) + " → " + printable(e.after.value_or(""));
+}
+
+TimelineWriter::TimelineWriter(TimelineFormat format, TimeNs from, TimeNs to, Sink sink, TimelineDetail detail)
+    : format_(format), from_(from), to_(to), sink_(std::move(sink)), detail_(detail)
 {
 }
 
 std::string TimelineWriter::json_head() const
 {
     // As dump(2) prints {"from", "to", "events"}: the object's last line cut.
-    auto text = ordered_json{{"from", format_rfc3339(from_)}, {"to", format_rfc3339(to_)}}.dump(
-        2, ' ', false, ordered_json::error_handler_t::replace);
+    auto text = dump(ordered_json{{"from", format_rfc3339(from_)}, {"to", format_rfc3339(to_)}}, 2);
     return text.substr(0, text.size() - 2) + ",\n  \"events\": [";
+}
+
+// An element of "events": four more spaces a line.
+void TimelineWriter::append_json_element(std::string& out, const analyze::TimelineEvent& e)
+{
+    auto text = dump(event_json(e), 2);
+    out += events_++ ? ",\n    " : "\n    ";
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += "    ";
+    }
+}
+
+void TimelineWriter::add_json(const std::vector<analyze::Happening>& happenings)
+{
+    std::string out;
+    if (format_ == TimelineFormat::json && !events_) out = json_head();
+    for (const auto& h : happenings) {
+        if (detail_.relevant_only && !h.stamp_relevant) continue;
+        for (const auto* e : h.facts) {
+            if (format_ == TimelineFormat::jsonl) {
+                out += dump(event_jsonl(*e, h), -1) + "\n";
+                ++events_;
+                continue;
+            }
+            append_json_element(out, *e);
+        }
+    }
+    if (!out.empty()) sink_(out);
 }
 
 void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
 {
     if (events.empty()) return;
-    if (format_ == TimelineFormat::json) {
+    if (format_ == TimelineFormat::json || format_ == TimelineFormat::jsonl) {
+        // Events in happening order: the timeline's own order, grouped.
+        if (detail_.relevant_only || format_ == TimelineFormat::jsonl) {
+            add_json(analyze::group_happenings(events));
+            return;
+        }
         std::string out = events_ ? "" : json_head();
         for (const auto& e : events) {
-            // An element of "events": four more spaces a line.
-            auto text = event_json(e).dump(2, ' ', false, ordered_json::error_handler_t::replace);
-            out += events_++ ? ",\n    " : "\n    ";
-            for (char c : text) {
-                out += c;
-                if (c == '\n') out += "    ";
-            }
+            append_json_element(out, e);
         }
         sink_(out);
         return;
     }
-    for (const auto& e : events) relevant_ += e.stamp_relevant;
-    events_ += events.size();
-    for (const auto& group : group_events(events)) {
-        const auto& first = *group.front();
-        auto view = view_of(group);
+    for (const auto& h : analyze::group_happenings(events)) {
+        if (detail_.relevant_only && !h.stamp_relevant) continue;
+        ++happenings_;
+        relevant_ += h.stamp_relevant;
+        events_ += h.facts.size();
+        auto mark = h.stamp_relevant ? "*" : " ";
         if (format_ == TimelineFormat::markdown) {
-            std::string changes;
-            for (const auto* e : view.shown) {
-                auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
-                changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
-            }
-            if (view.hidden) changes += "<br>_" + markdown_cell(hidden_note(view, first)) + "_";
-            body_ += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) +
-                     " | " + changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
+            std::string text = markdown_cell(h.summary);
+            if (h.stamp_relevant) text = "**" + text + "**";
+            if (detail_.facts)
+                for (const auto* e : h.facts)
+                    text += "<br>" + std::string(e->stamp_relevant ? "\\* " : "") + markdown_code(e->key) + " " +
+                            markdown_cell(change_text(*e));
+            body_ += "| " + happening_time_text(h, "") + " | " + h.time_desc.label + " | " + text + " | " +
+                     std::to_string(h.evidence_snapshot) + " |\n";
             continue;
         }
-        auto event_day = format_date(first.sort_time());
-        if (event_day != day_) {
-            day_ = event_day;
-            body_ += "\n" + day_ + "\n";
+        // The day once, on its first line; a bounded time names its dates.
+        auto day = format_date(h.sort_time());
+        std::string when =
+            h.time ? (day != day_ ? format_rfc3339(*h.time).substr(5, 5) + " " : std::string(6, ' ')) + clock_text(*h.time)
+                   : dated_clock(*h.not_before) + " … " +
+                         (format_date(*h.not_before) == day ? clock_text(*h.not_after) : dated_clock(*h.not_after));
+        day_ = day;
+        auto pad = [](const std::string& text, std::size_t width) {
+            auto n = code_points(text);
+            return text + std::string(n < width ? width - n : 1, ' ');
+        };
+        // A bounded time is its own basis: the two snapshots it lies between.
+        std::string head = (h.time ? pad(when, 19) + pad(h.time_desc.label, 12) : pad(when, 31)) + mark + " ";
+        body_ += wrapped(head, h.summary + " [" + std::to_string(h.evidence_snapshot) + "]", std::string(8, ' ')) + "\n";
+        if (detail_.facts) {
+            Table table;
+            for (const auto* e : h.facts) table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
+            body_ += table.str("        ");
         }
-        std::string when = first.time ? clock(*first.time)
-                                      : "between " + short_stamp(*first.not_before) + " and " +
-                                            short_stamp(*first.not_after);
-        body_ += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
-                 std::to_string(first.evidence_snapshot) + ")\n";
-        Table table;
-        for (const auto* e : view.shown)
-            table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
-        body_ += table.str("    ");
-        if (view.hidden) body_ += "       " + hidden_note(view, first) + "\n";
     }
 }
 
 void TimelineWriter::finish(const std::string& host)
 {
+    auto counts = std::to_string(happenings_) + (happenings_ == 1 ? " happening" : " happenings") + " (" +
+                  std::to_string(events_) + " facts), " + std::to_string(relevant_) + " stamp-relevant";
     switch (format_) {
     case TimelineFormat::json:
         sink_(events_ ? "\n  ]\n}\n" : json_head() + "]\n}\n");
         break;
+    case TimelineFormat::jsonl:
+        break;
     case TimelineFormat::markdown:
-        sink_("**Timeline of " + markdown_cell(host) + "**, " + range_text(from_, to_) + ": " +
-              std::to_string(events_) + " events, " + std::to_string(relevant_) + " stamp-relevant (**bold**)\n\n");
-        sink_(events_ ? "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n"
-                      : "_No events in this range._\n");
+        sink_("**Timeline of " + markdown_cell(host) + "**, " + range_text(from_, to_) + ": " + counts + " (**bold**)" +
+              (detail_.relevant_only ? ", only those" : "") + "\n\n");
+        sink_(happenings_ ? "| time (UTC) | basis | happening | snapshot |\n|---|---|---|---|\n"
+                          : "_Nothing happened in this range._\n");
         sink_(body_);
         break;
     case TimelineFormat::text:
-        sink_("timeline of " + host + ", " + range_text(from_, to_) + ": " + std::to_string(events_) + " events, " +
-              std::to_string(relevant_) + " stamp-relevant (*)\n");
-        sink_(events_ ? std::string_view(body_) : std::string_view("no events in this range\n"));
+        sink_("timeline of " + host + ", " + range_text(from_, to_) + "\n" + counts + " (*)" +
+              (detail_.relevant_only ? ", only those" : "") +
+              (happenings_ ? "; a … b: between two snapshots; [N]: forensic show N" : "") + "\n");
+        sink_(happenings_ ? std::string_view(body_) : std::string_view("nothing happened in this range\n"));
         break;
     }
     std::string().swap(body_);
@@ -230,10 +305,10 @@ void TimelineWriter::finish(const std::string& host)
 
 namespace {
 
-std::string render_whole(const analyze::Timeline& t, TimelineFormat format)
+std::string render_whole(const analyze::Timeline& t, TimelineFormat format, TimelineDetail detail)
 {
     std::string out;
-    TimelineWriter writer(format, t.from, t.to, [&](std::string_view text) { out += text; });
+    TimelineWriter writer(format, t.from, t.to, [&](std::string_view text) { out += text; }, detail);
     writer.add(t.events);
     writer.finish(t.host);
     return out;
@@ -241,9 +316,9 @@ std::string render_whole(const analyze::Timeline& t, TimelineFormat format)
 
 } // namespace
 
-std::string timeline_text(const analyze::Timeline& t)
+std::string timeline_text(const analyze::Timeline& t, TimelineDetail detail)
 {
-    return render_whole(t, TimelineFormat::text);
+    return render_whole(t, TimelineFormat::text, detail);
 }
 
 ordered_json timeline_json(const analyze::Timeline& t)
@@ -254,9 +329,9 @@ ordered_json timeline_json(const analyze::Timeline& t)
     return out;
 }
 
-std::string timeline_markdown(const analyze::Timeline& t)
+std::string timeline_markdown(const analyze::Timeline& t, TimelineDetail detail)
 {
-    return render_whole(t, TimelineFormat::markdown);
+    return render_whole(t, TimelineFormat::markdown, detail);
 }
 
 } // namespace forensic::render

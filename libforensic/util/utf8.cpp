@@ -115,4 +115,21 @@ std::string printable(std::string_view text)
     return out;
 }
 
+std::size_t code_points(std::string_view text)
+{
+    std::size_t n = 0;
+    for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+std::string first_code_points(std::string_view text, std::size_t n)
+{
+    std::size_t seen = 0, i = 0;
+    for (; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) != 0x80 && seen++ == n) break;
+    }
+    return std::string(text.substr(0, i));
+}
+
 } // namespace forensic

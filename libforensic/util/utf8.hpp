@@ -21,4 +21,9 @@ std::string to_valid_utf8(std::string_view text, std::string_view backslash = "\
 // For one-line text output: control characters as \n, \t, \xNN.
 std::string printable(std::string_view text);
 
+// Code points in valid UTF-8 text (what a terminal column or a label is
+// measured in here), and the text cut to at most `n` of them.
+std::size_t code_points(std::string_view text);
+std::string first_code_points(std::string_view text, std::size_t n);
+
 } // namespace forensic
