@@ -95,11 +95,14 @@ std::string status_word(analyze::HypothesisStatus status)
     return to_string(status);
 }
 
-// The fact that decides a hypothesis: of those it cites, the latest at or
-// before the bad time (what the window ended with), else the first.
+// The fact that decides a hypothesis: the one its test marked so, else, of
+// those it cites, the latest at or before the bad time (what the window ended
+// with), else the first.
 const analyze::Evidence* deciding(const Report& r, const analyze::Hypothesis& h)
 {
     if (h.evidence.empty()) return nullptr;
+    for (const auto& e : h.evidence)
+        if (e.decides) return &e;
     const analyze::Evidence* best = nullptr;
     TimeNs best_at = 0;
     for (const auto& l : chain_of(r, h))
@@ -203,7 +206,10 @@ std::string verdict_sentence(const Report& r)
                std::to_string(inconclusive) + " of " + std::to_string(r.attribution.hypotheses.size()) +
                " inconclusive): a wrong stamp that nothing recorded explains.";
     }
-    return "Verdict: " + analyze::hypothesis_label(h->id) + " (" + h->id + "). " + printable(h->summary) + ".";
+    auto out = "Verdict: " + analyze::hypothesis_label(h->id) + " (" + h->id + "). " + printable(h->summary) + ".";
+    // Several supported: which one it names, and why.
+    if (r.attribution.verdict_reason.starts_with("first of")) out += " Named " + printable(r.attribution.verdict_reason) + ".";
+    return out;
 }
 
 std::string when_sentence(const Report& r)
@@ -246,9 +252,11 @@ std::string report_html(const Report& r)
     for (const auto& h : a.hypotheses) {
         if (h.id == a.verdict) continue;
         const auto* d = deciding(r, h);
-        std::string decided = !d ? "Nothing recorded decides it."
-                                 : "Decided by " + fact_text(*d) + (d->meaning.empty() ? "" : " (" + printable(d->meaning) + ")") +
-                                       ", " + holder_text(r, *d) + ".";
+        std::string decided = !h.missing.empty() ? "Missing: " + printable(h.missing) + "."
+                              : !d ? "Nothing recorded decides it."
+                                   : "Decided by " + fact_text(*d) +
+                                         (d->meaning.empty() ? "" : " (" + printable(d->meaning) + ")") + ", " +
+                                         holder_text(r, *d) + ".";
         body += "<li><span class=\"status " + status_word(h.status) + "\">" + status_word(h.status) + "</span> <strong>" +
                 html_escape(h.id) + "</strong> — " + html_escape(analyze::hypothesis_label(h.id)) + ": " +
                 html_escape(printable(h.summary)) + ". " + html_escape(decided);
@@ -326,9 +334,10 @@ std::string report_markdown(const Report& r)
         if (h.id == a.verdict) continue;
         out += "- **" + status_word(h.status) + "** " + markdown_code(h.id) + " — " + markdown_cell(analyze::hypothesis_label(h.id)) +
                ": " + markdown_cell(h.summary) + ". " +
-               (!deciding(r, h) ? std::string("Nothing recorded decides it.")
-                                : "Decided by " + markdown_code(fact_text(*deciding(r, h))) + ", " +
-                                      holder_text(r, *deciding(r, h)) + ".") +
+               (!h.missing.empty() ? "Missing: " + markdown_cell(h.missing) + "."
+                : !deciding(r, h)  ? std::string("Nothing recorded decides it.")
+                                   : "Decided by " + markdown_code(fact_text(*deciding(r, h))) + ", " +
+                                         holder_text(r, *deciding(r, h)) + ".") +
                "\n";
     }
     out += "\n### Blast radius\n\n" + blast_radius_markdown(r.blast_radius);
