@@ -1,7 +1,7 @@
 #include "libforensic/render/attribution_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
-#include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
 
@@ -20,10 +20,12 @@ std::string evidence_line(const analyze::Evidence& e)
     std::string where;
     if (e.snapshot) where += "snapshot " + std::to_string(*e.snapshot);
     if (e.event_time) where += std::string(where.empty() ? "" : ", ") + format_rfc3339(*e.event_time);
-    return e.source + " " + printable(e.subject) + " " + printable(e.key) + " = " + printable(e.value) +
-           (where.empty() ? "" : " (" + where + ")") + (e.meaning.empty() ? "" : ": " + e.meaning);
+    return escape_terminal(e.source) + " " + escape_terminal(e.subject) + " " + escape_terminal(e.key) + " = " +
+           escape_terminal(e.value) + (where.empty() ? "" : " (" + where + ")") +
+           (e.meaning.empty() ? "" : ": " + escape_terminal(e.meaning));
 }
 
+// The blast-radius cells as plain text; each output escapes them its own way.
 std::string latest_text(const analyze::BlastRow& row)
 {
     if (!row.latest) return "-";
@@ -70,13 +72,16 @@ ordered_json attribution_json(const analyze::Attribution& a)
 
 std::string attribution_text(const analyze::Attribution& a)
 {
-    std::string out = "attribution of " + a.recipe + "'s stamp on " + a.host + (a.run ? " (run " + *a.run + ")" : "") +
-                      "\n  expected  " + a.expected + "\n  observed  " + a.observed + "\n  which is  " +
-                      printable(a.observed_is) + "\n  window    good " +
+    std::string out = "attribution of " + escape_terminal(a.recipe) + "'s stamp on " + escape_terminal(a.host) +
+                      (a.run ? " (run " + escape_terminal(*a.run) + ")" : "") + "\n  expected  " +
+                      escape_terminal(a.expected) + "\n  observed  " + escape_terminal(a.observed) +
+                      "\n  which is  " + escape_terminal(a.observed_is) + "\n  window    good " +
                       (a.window.good ? format_rfc3339(*a.window.good) : "?") + ", bad " +
-                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " + a.verdict + "\n";
+                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " +
+                      escape_terminal(a.verdict) + "\n";
     for (const auto& h : a.hypotheses) {
-        out += "\n" + std::string(to_string(h.status)) + "  " + h.id + "\n  " + printable(h.summary) + "\n";
+        out += "\n" + std::string(to_string(h.status)) + "  " + escape_terminal(h.id) + "\n  " +
+               escape_terminal(h.summary) + "\n";
         for (const auto& e : h.evidence) out += "    - " + evidence_line(e) + "\n";
     }
     return out;
@@ -105,23 +110,26 @@ ordered_json blast_radius_json(const analyze::BlastRadius& r)
 
 std::string blast_radius_text(const analyze::BlastRadius& r)
 {
-    std::string out = "blast radius on " + r.host + " as of snapshot " + std::to_string(r.as_of.id) + " (" +
-                      format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
+    std::string out = "blast radius on " + escape_terminal(r.host) + " as of snapshot " + std::to_string(r.as_of.id) +
+                      " (" + format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
     Table table({"status", "recipe", "latest upgrade", "signature", "evidence"});
     for (const auto& row : r.rows)
-        table.add({to_string(row.status), row.recipe, latest_text(row), row.signature.empty() ? "-" : row.signature,
-                   pointer_text(row)});
+        table.add({to_string(row.status), escape_terminal(row.recipe), escape_terminal(latest_text(row)),
+                   row.signature.empty() ? "-" : escape_terminal(row.signature), escape_terminal(pointer_text(row))});
     return out + table.str();
 }
 
 std::string blast_radius_markdown(const analyze::BlastRadius& r)
 {
-    std::string out = "**Blast radius on " + r.host + "** as of snapshot " + std::to_string(r.as_of.id) + " (" +
-                      format_rfc3339(r.as_of.taken_at) + ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
+    std::string out = "**Blast radius on " + escape_markdown(r.host) + "** as of snapshot " +
+                      std::to_string(r.as_of.id) + " (" + format_rfc3339(r.as_of.taken_at) +
+                      ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
                       "|---|---|---|---|---|\n";
     for (const auto& row : r.rows)
-        out += "| " + std::string(to_string(row.status)) + " | " + row.recipe + " | " + latest_text(row) + " | " +
-               (row.signature.empty() ? "-" : row.signature) + " | " + pointer_text(row) + " |\n";
+        out += "| " + std::string(to_string(row.status)) + " | " + escape_markdown(row.recipe) + " | " +
+               escape_markdown(latest_text(row)) + " | " +
+               (row.signature.empty() ? "-" : escape_markdown(row.signature)) + " | " +
+               escape_markdown(pointer_text(row)) + " |\n";
     return out;
 }
 

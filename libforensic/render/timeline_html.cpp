@@ -3,7 +3,7 @@
 // attached to an issue as it is.
 #include "libforensic/render/timeline_views.hpp"
 
-#include "libforensic/util/utf8.hpp"
+#include "libforensic/render/escape.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,21 +14,6 @@ namespace forensic::render {
 namespace {
 
 constexpr double chart_left = 130, chart_right = 1130, lane_height = 44, top = 40;
-
-std::string html_escape(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string number(double value)
 {
@@ -61,7 +46,7 @@ TimeNs tick_step(TimeNs span)
 
 std::string hover_text(const analyze::TimelineEvent& e)
 {
-    return event_time_text(e) + " " + e.source + " " + printable(e.subject) + " " + printable(e.key) + ": " +
+    return event_time_text(e) + " " + e.source + " " + e.subject + " " + e.key + ": " +
            change_text(e) + " (snapshot " + std::to_string(e.evidence_snapshot) + ")";
 }
 
@@ -78,7 +63,7 @@ std::string timeline_html(const analyze::Timeline& t)
     };
     std::string title = "Timeline of " + t.host + ", " + range_text(t.from, t.to);
 
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+    std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape_html(title) +
                       "</title>\n<style>\n"
                       "body{font-family:system-ui,sans-serif;margin:24px;color:#1d1d1f}\n"
                       "h1{font-size:20px}\n.lane-label{font-size:13px;fill:#333}\n.tick{stroke:#ddd}\n"
@@ -90,19 +75,19 @@ std::string timeline_html(const analyze::Timeline& t)
                       "tr.relevant td{background:#fdecea}\ncode{font-size:12px}\n</style></head>\n<body>\n";
     std::size_t relevant = 0;
     for (const auto& e : t.events) relevant += e.stamp_relevant;
-    out += "<h1>" + html_escape(title) + "</h1>\n<p>" + std::to_string(t.events.size()) + " events, " +
+    out += "<h1>" + escape_html(title) + "</h1>\n<p>" + std::to_string(t.events.size()) + " events, " +
            std::to_string(relevant) +
            " stamp-relevant (red). A dot is an event at the time its fact carries; a bar is a change seen between two "
            "snapshots. Hover for before → after.</p>\n";
 
     out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1160\" height=\"" + number(height) +
-           "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">\n";
+           "\" role=\"img\" aria-label=\"" + escape_html_attribute(title) + "\">\n";
     for (std::size_t i = 0; i < lanes.size(); ++i) {
         double y = top + lane_height * static_cast<double>(i);
         out += "<rect class=\"lane\" x=\"" + number(chart_left) + "\" y=\"" + number(y + 4) + "\" width=\"" +
                number(chart_right - chart_left) + "\" height=\"" + number(lane_height - 8) + "\"/>\n";
         out += "<text class=\"lane-label\" x=\"10\" y=\"" + number(y + lane_height / 2 + 4) + "\">" +
-               html_escape(lanes[i]) + "</text>\n";
+               escape_html(lanes[i]) + "</text>\n";
     }
     auto step = tick_step(span);
     for (TimeNs tick = t.from - (t.from % step + step) % step + step; tick <= t.to; tick += step) {
@@ -119,7 +104,7 @@ std::string timeline_html(const analyze::Timeline& t)
         auto lane = static_cast<double>(std::find(lanes.begin(), lanes.end(), e.source) - lanes.begin());
         double middle = top + lane_height * lane + lane_height / 2;
         std::string classes = std::string("mark") + (e.time ? "" : " bounded") + (e.stamp_relevant ? " relevant" : "");
-        std::string hover = "<title>" + html_escape(hover_text(e)) + "</title>";
+        std::string hover = "<title>" + escape_html(hover_text(e)) + "</title>";
         auto id = "event-" + std::to_string(i + 1);
         if (e.time) {
             double x = x_of(*e.time);
@@ -141,11 +126,11 @@ std::string timeline_html(const analyze::Timeline& t)
     for (std::size_t i = 0; i < t.events.size(); ++i) {
         const auto& e = t.events[i];
         out += std::string("<tr") + (e.stamp_relevant ? " class=\"relevant\"" : "") + "><td>" +
-               std::to_string(i + 1) + "</td><td>" + html_escape(event_time_text(e)) + "</td><td>" +
-               html_escape(e.source) + "</td><td>" + html_escape(printable(e.subject)) + "</td><td><code>" +
-               html_escape(printable(e.key)) + "</code></td><td>" + to_string(e.change) + "</td><td>" +
-               html_escape(printable(e.before.value_or(""))) + "</td><td>" +
-               html_escape(printable(e.after.value_or(""))) + "</td><td>snapshot " +
+               std::to_string(i + 1) + "</td><td>" + escape_html(event_time_text(e)) + "</td><td>" +
+               escape_html(e.source) + "</td><td>" + escape_html(e.subject) + "</td><td><code>" +
+               escape_html(e.key) + "</code></td><td>" + to_string(e.change) + "</td><td>" +
+               escape_html(e.before.value_or("")) + "</td><td>" +
+               escape_html(e.after.value_or("")) + "</td><td>snapshot " +
                std::to_string(e.evidence_snapshot) + "</td></tr>\n";
     }
     out += "</tbody></table>\n</body></html>\n";

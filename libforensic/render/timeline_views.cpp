@@ -1,9 +1,9 @@
 #include "libforensic/render/timeline_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
 
 #include <algorithm>
-#include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
 
@@ -33,13 +33,6 @@ std::string short_stamp(TimeNs t)
     return format_rfc3339(t).substr(5, 11).replace(5, 1, " ");
 }
 
-std::string markdown_cell(std::string text)
-{
-    std::string out;
-    for (char c : printable(text)) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    return out;
-}
-
 } // namespace
 
 std::string range_text(TimeNs from, TimeNs to)
@@ -59,11 +52,11 @@ std::string event_time_text(const analyze::TimelineEvent& e)
 std::string change_text(const analyze::TimelineEvent& e)
 {
     switch (e.change) {
-    case analyze::Change::added: return "+ " + printable(e.after.value_or(""));
-    case analyze::Change::removed: return "- " + printable(e.before.value_or(""));
+    case analyze::Change::added: return "+ " + escape_terminal(e.after.value_or(""));
+    case analyze::Change::removed: return "- " + escape_terminal(e.before.value_or(""));
     case analyze::Change::changed: break;
     }
-    return printable(e.before.value_or("")) + " → " + printable(e.after.value_or(""));
+    return escape_terminal(e.before.value_or("")) + " → " + escape_terminal(e.after.value_or(""));
 }
 
 namespace {
@@ -180,11 +173,12 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
         if (format_ == TimelineFormat::markdown) {
             std::string changes;
             for (const auto* e : view.shown) {
-                auto line = "`" + markdown_cell(e->key) + "` " + markdown_cell(change_text(*e));
+                auto line = escape_markdown_code_cell(e->key) + " " + escape_markdown(change_text(*e));
                 changes += (changes.empty() ? "" : "<br>") + (e->stamp_relevant ? "**" + line + "**" : line);
             }
-            if (view.hidden) changes += "<br>_" + markdown_cell(hidden_note(view, first)) + "_";
-            body_ += "| " + event_time_text(first) + " | " + first.source + " | " + markdown_cell(first.subject) +
+            if (view.hidden) changes += "<br>_" + escape_markdown(hidden_note(view, first)) + "_";
+            body_ += "| " + event_time_text(first) + " | " + escape_markdown(first.source) + " | " +
+                     escape_markdown(first.subject) +
                      " | " + changes + " | snapshot " + std::to_string(first.evidence_snapshot) + " |\n";
             continue;
         }
@@ -196,13 +190,14 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
         std::string when = first.time ? clock(*first.time)
                                       : "between " + short_stamp(*first.not_before) + " and " +
                                             short_stamp(*first.not_after);
-        body_ += "  " + when + "  " + first.source + " " + printable(first.subject) + "  (snapshot " +
+        body_ += "  " + when + "  " + escape_terminal(first.source) + " " + escape_terminal(first.subject) +
+                 "  (snapshot " +
                  std::to_string(first.evidence_snapshot) + ")\n";
         Table table;
         for (const auto* e : view.shown)
-            table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
+            table.add({e->stamp_relevant ? "*" : " ", escape_terminal(e->key), change_text(*e)});
         body_ += table.str("    ");
-        if (view.hidden) body_ += "       " + hidden_note(view, first) + "\n";
+        if (view.hidden) body_ += "       " + escape_terminal(hidden_note(view, first)) + "\n";
     }
 }
 
@@ -213,15 +208,15 @@ void TimelineWriter::finish(const std::string& host)
         sink_(events_ ? "\n  ]\n}\n" : json_head() + "]\n}\n");
         break;
     case TimelineFormat::markdown:
-        sink_("**Timeline of " + markdown_cell(host) + "**, " + range_text(from_, to_) + ": " +
+        sink_("**Timeline of " + escape_markdown(host) + "**, " + range_text(from_, to_) + ": " +
               std::to_string(events_) + " events, " + std::to_string(relevant_) + " stamp-relevant (**bold**)\n\n");
         sink_(events_ ? "| time (UTC) | source | subject | changes | evidence |\n|---|---|---|---|---|\n"
                       : "_No events in this range._\n");
         sink_(body_);
         break;
     case TimelineFormat::text:
-        sink_("timeline of " + host + ", " + range_text(from_, to_) + ": " + std::to_string(events_) + " events, " +
-              std::to_string(relevant_) + " stamp-relevant (*)\n");
+        sink_("timeline of " + escape_terminal(host) + ", " + range_text(from_, to_) + ": " + std::to_string(events_) +
+              " events, " + std::to_string(relevant_) + " stamp-relevant (*)\n");
         sink_(events_ ? std::string_view(body_) : std::string_view("no events in this range\n"));
         break;
     }
