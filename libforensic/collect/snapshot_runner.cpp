@@ -5,6 +5,7 @@
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/host_files.hpp"
 #include "libforensic/util/parallel_map.hpp"
+#include "libforensic/util/secrets.hpp"
 #include "libforensic/util/url_credentials.hpp"
 #include "libforensic/util/utf8.hpp"
 #include "libforensic/version.hpp"
@@ -63,7 +64,7 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
         run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
     }
     // Messages quote host paths and inputs: the same rules as fact values.
-    run.error = strip_url_credentials(to_valid_utf8(run.error));
+    run.error = scrub_secret_assignments(strip_url_credentials(to_valid_utf8(run.error)));
     return run;
 }
 
@@ -113,9 +114,11 @@ void sanitise_facts(std::vector<Fact>& facts)
             make_valid(fact.subject);
             make_valid(fact.key);
             make_valid(fact.value);
-            // Credentials in URLs are never stored, whichever source quotes
-            // them (a label, a failure text, a catalogue entry).
+            // Credentials in URLs and NAME=value secrets are never stored,
+            // whichever source quotes them (a label, a failure text, a
+            // catalogue entry, an error).
             if (fact.value.find("://") != std::string::npos) fact.value = strip_url_credentials(fact.value);
+            if (fact.value.find('=') != std::string::npos) fact.value = scrub_secret_assignments(fact.value);
         }
     });
     auto repeated = repeated_names(facts);
