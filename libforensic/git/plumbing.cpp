@@ -77,7 +77,7 @@ public:
     {
         if (depth > max_walk_depth) return; // libgit2 stops far earlier at the path length
         for (const auto& name : list_host_directory(root_, dir)) {
-            if (depth == 0 && name == ".git") continue;
+            if (name == ".git") continue; // its own, or a nested repository's: git status does not look inside
             auto path = host_join(dir, name);
             auto st = entry(path);
             if (!st) continue;

@@ -41,25 +41,88 @@ std::string missing_message(std::string_view host_path, const ResolvedPath& reso
                      "; not read");
 }
 
-// Opens `resolved` (a host path with no link left in it) beneath the root,
-// following no link on the way: one that appeared since the resolution makes
-// the open fail (ELOOP) instead of leading anywhere. Kernels before 5.6 lack
-// openat2; there the last component alone is opened without following.
-int open_beneath(const HostRoot& root, const std::string& resolved, int flags)
+// Opens `host_path` beneath the root following no link on the way: one there
+// makes the open fail (ELOOP), as does a ".." above the root (EXDEV), instead
+// of leading anywhere. Kernels before 5.6 lack openat2; there the last
+// component alone is opened without following.
+int open_beneath(const HostRoot& root, std::string_view host_path, int flags)
 {
-    int dir = ::open(root.root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int dir = root.directory_fd();
     if (dir < 0) return -1;
-    auto first = resolved.find_first_not_of('/');
-    auto relative = first == std::string::npos ? std::string(".") : resolved.substr(first);
+    auto first = host_path.find_first_not_of('/');
+    auto relative = first == std::string_view::npos ? std::string(".") : std::string(host_path.substr(first));
     open_how how{};
     how.flags = static_cast<unsigned long long>(flags);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     auto fd = static_cast<int>(::syscall(SYS_openat2, dir, relative.c_str(), &how, sizeof how));
     if (fd < 0 && (errno == ENOSYS || errno == EPERM)) fd = ::openat(dir, relative.c_str(), flags | O_NOFOLLOW);
-    int error = errno;
-    ::close(dir);
-    errno = error;
     return fd;
+}
+
+bool met_a_link(int error)
+{
+    return error == ELOOP || error == EXDEV;
+}
+
+// What `host_path` opens to with `flags`: most host paths hold no link and
+// open at once; one that does is resolved under the root (links followed
+// inside it, a climb out refused) and its resolution opened, still
+// following nothing. Returns -1 with errno ENOENT when nothing is there;
+// throws for a dangling link, a loop, an escape.
+int open_host_path(const HostRoot& root, std::string_view host_path, int flags)
+{
+    int fd = open_beneath(root, host_path, flags);
+    if (fd >= 0 || !met_a_link(errno)) return fd;
+    auto resolved = root.resolve(host_path);
+    if (!resolved.exists) {
+        if (!resolved.dangling_link.empty()) throw InputError(missing_message(host_path, resolved));
+        errno = ENOENT;
+        return -1;
+    }
+    fd = open_beneath(root, resolved.host_path, flags);
+    if (fd < 0 && met_a_link(errno)) changed(host_path);
+    return fd;
+}
+
+TimeNs mtime_of(const struct stat& st)
+{
+    return static_cast<TimeNs>(st.st_mtim.tv_sec) * ns_per_second + st.st_mtim.tv_nsec;
+}
+
+// The regular file at `host_path`, or nullopt when nothing is there. Its
+// type and size come from an O_PATH descriptor first: a FIFO or device is
+// refused without ever being opened for reading.
+std::optional<HostFile> try_open(const HostRoot& root, std::string_view host_path, SizeCap cap)
+{
+    auto expanded = root.expand_home(host_path);
+    // Without O_NOFOLLOW: a link as the last component fails (ELOOP) and is
+    // resolved, as any other.
+    int path_fd = open_host_path(root, expanded, O_PATH | O_CLOEXEC);
+    if (path_fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+        fail(host_path, errno);
+    }
+    HostFile located(path_fd, std::string(host_path), 0, 0, cap); // closes it
+    struct stat before{};
+    if (::fstat(path_fd, &before) != 0) fail(host_path, errno);
+    if (S_ISLNK(before.st_mode)) { // only where openat2 is missing: openat with O_NOFOLLOW gave the link
+        auto resolved = root.resolve(expanded);
+        if (!resolved.exists) throw InputError(missing_message(host_path, resolved));
+        expanded = resolved.host_path;
+        return try_open(root, expanded, cap);
+    }
+    if (!S_ISREG(before.st_mode))
+        throw InputError(std::string(host_path) + " is not a regular file (" + std::string(file_kind(before.st_mode)) +
+                         "); not read");
+    if (static_cast<unsigned long long>(before.st_size) > cap.bytes) too_large(host_path, before.st_size, cap);
+    int fd = open_host_path(root, expanded, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) fail(host_path, errno);
+    struct stat st{};
+    bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == before.st_dev && st.st_ino == before.st_ino;
+    HostFile file(fd, std::string(host_path), st.st_size, mtime_of(st), cap);
+    if (!same) changed(host_path);
+    if (static_cast<unsigned long long>(st.st_size) > cap.bytes) too_large(host_path, st.st_size, cap);
+    return file;
 }
 
 } // namespace
@@ -139,27 +202,9 @@ std::string HostFile::read_all()
 
 HostFile open_host_file(const HostRoot& root, std::string_view host_path, SizeCap cap)
 {
-    auto resolved = root.resolve(host_path);
-    if (!resolved.exists) throw InputError(missing_message(host_path, resolved));
-    // Its type first, from the entry itself: a device is never opened at all.
-    struct stat before{};
-    if (::lstat(root.real(resolved.host_path).c_str(), &before) != 0) fail(host_path, errno);
-    if (!S_ISREG(before.st_mode))
-        throw InputError(std::string(host_path) + " is not a regular file (" + std::string(file_kind(before.st_mode)) +
-                         "); not read");
-    if (static_cast<unsigned long long>(before.st_size) > cap.bytes) too_large(host_path, before.st_size, cap);
-    int fd = open_beneath(root, resolved.host_path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ELOOP || errno == EXDEV) changed(host_path);
-        fail(host_path, errno);
-    }
-    struct stat st{};
-    bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == before.st_dev && st.st_ino == before.st_ino;
-    HostFile file(fd, std::string(host_path), st.st_size,
-                  static_cast<TimeNs>(st.st_mtim.tv_sec) * ns_per_second + st.st_mtim.tv_nsec, cap);
-    if (!same) changed(host_path);
-    if (static_cast<unsigned long long>(st.st_size) > cap.bytes) too_large(host_path, st.st_size, cap);
-    return file;
+    auto file = try_open(root, host_path, cap);
+    if (!file) throw InputError(std::string(host_path) + " does not exist");
+    return std::move(*file);
 }
 
 std::string read_host_file(const HostRoot& root, std::string_view host_path, SizeCap cap)
@@ -169,18 +214,16 @@ std::string read_host_file(const HostRoot& root, std::string_view host_path, Siz
 
 std::optional<std::string> read_host_file_if_present(const HostRoot& root, std::string_view host_path, SizeCap cap)
 {
-    auto resolved = root.resolve(host_path);
-    if (!resolved.exists && resolved.dangling_link.empty()) return std::nullopt;
-    return read_host_file(root, host_path, cap);
+    auto file = try_open(root, host_path, cap);
+    if (!file) return std::nullopt;
+    return file->read_all();
 }
 
 std::vector<std::string> list_host_directory(const HostRoot& root, std::string_view host_path)
 {
-    auto resolved = root.resolve(host_path);
-    if (!resolved.exists) throw InputError(missing_message(host_path, resolved));
-    int fd = open_beneath(root, resolved.host_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_host_path(root, root.expand_home(host_path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ELOOP || errno == EXDEV) changed(host_path);
+        if (errno == ENOENT) throw InputError(std::string(host_path) + " does not exist");
         if (errno == ENOTDIR) throw InputError(std::string(host_path) + " is not a directory");
         throw InputError("cannot list '" + std::string(host_path) + "': " + std::strerror(errno));
     }

@@ -1,11 +1,15 @@
-// The one way forensic reads a file or directory of the host: resolved under
-// --root (host_root.hpp: no link leaves it), then opened beneath the root with
-// no link followed at all (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), so a
-// link swapped in after the resolution is refused, not followed. Only regular
-// files are read as files: a FIFO, device or socket is refused before it is
-// opened, and the open never blocks. Each kind of input has a size cap; a
-// larger file is an error of that one item, found from its size before a byte
-// is read (a 2 GB sparse file costs nothing).
+// The one way forensic reads a file or directory of the host: opened beneath
+// the root with no link followed at all (openat2 RESOLVE_BENEATH |
+// RESOLVE_NO_SYMLINKS). A path that holds a link is resolved under --root
+// first (host_root.hpp: an absolute target is the host's, no link leaves the
+// root) and its resolution opened the same way, so a link swapped in after the
+// resolution is refused, not followed. Only regular files are read as files:
+// the type and size come from an O_PATH descriptor, so a FIFO, device or
+// socket is refused without being opened for reading, and nothing blocks.
+// Each kind of input has a size cap; a larger file is an error of that one
+// item, found from its size before a byte is read (a 2 GB sparse file costs
+// nothing). Kernels before 5.6 lack openat2: there only the last component is
+// opened without following.
 #pragma once
 
 #include "libforensic/util/host_root.hpp"
