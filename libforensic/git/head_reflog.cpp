@@ -4,6 +4,7 @@
 #include "libforensic/util/host_files.hpp"
 
 #include <charconv>
+#include <limits>
 
 namespace forensic::git {
 namespace {
@@ -32,6 +33,9 @@ std::optional<TimeNs> signature_time(std::string_view signature)
     long long seconds = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
     if (ec != std::errc() || end == rest.data()) return std::nullopt;
+    // A time must fit in nanoseconds: about the years 1678 to 2262.
+    constexpr long long limit = std::numeric_limits<TimeNs>::max() / ns_per_second;
+    if (seconds > limit || seconds < -limit) return std::nullopt;
     return static_cast<TimeNs>(seconds) * ns_per_second;
 }
 
@@ -58,7 +62,7 @@ std::vector<ReflogEntry> parse_reflog(std::string_view text, const std::string& 
         auto rest = line.substr(ids);
         auto tab = rest.find('\t');
         auto time = signature_time(rest.substr(0, tab));
-        if (!time) throw malformed("no committer time");
+        if (!time) throw malformed("no committer time, or one out of range");
         ReflogEntry entry{*old_id, *new_id, {}, *time};
         if (tab != std::string_view::npos) entry.message = std::string(rest.substr(tab + 1));
         entries.push_back(std::move(entry));
