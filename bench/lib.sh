@@ -20,7 +20,7 @@ template=$work/template     # the one recipe history every checkout copies
 host=$work/host             # the synthetic host's root (--root)
 home=/home/ci
 abra=$host$home/.abra
-mirrors=$work/mirrors       # bare mirrors: remote URLs are used as given, not under the root
+mirrors=$work/mirrors       # bare mirrors on this machine: named by --mirror-url (origin's local paths are the host's)
 inspect=$work/inspect.json  # the saved `docker service inspect` array
 runs_dir=/var/lib/ci-runs
 results=$work/results       # timings and report sections of this size
@@ -34,7 +34,8 @@ export GIT_AUTHOR_NAME=CI GIT_AUTHOR_EMAIL=ci@example.org GIT_COMMITTER_NAME=CI 
 
 # The snapshot of the whole host, as the nightly timer would take it.
 snapshot_args() {
-    echo --root "$host" --home "$home" --host bench-ci --runs-dir "$runs_dir" --docker-json "$inspect"
+    echo --root "$host" --home "$home" --host bench-ci --runs-dir "$runs_dir" --docker-json "$inspect" \
+        --mirror-url "$mirrors/{recipe}.git"
 }
 
 # The RFC 3339 time of night N (0-based) of the year.

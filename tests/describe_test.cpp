@@ -6,6 +6,8 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+#include "libforensic/git/ref_files.hpp"
+#include "libforensic/git/ref_scan.hpp"
 #include "libforensic/git/repository_describe.hpp"
 
 #include <doctest/doctest.h>
@@ -23,7 +25,7 @@ namespace {
 std::string ours(const std::filesystem::path& dir, const std::string& rev)
 {
     auto repo = git::open_repository(dir);
-    auto refs = git::scan_refs(repo.get());
+    auto refs = git::scan_refs(repo.get(), git::read_ref_files(HostRoot("/"), git_repository_path(repo.get())));
     REQUIRE(refs.errors.empty());
     auto names = git::describe_names(refs.tags);
     git_oid oid;

@@ -5,6 +5,7 @@
 #include "support/recipe_fixture.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/git/local_listing.hpp"
 #include "libforensic/git/remote_listing.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -52,7 +53,7 @@ TEST_CASE("a tag moved on the mirror but not in the checkout shows in both colle
     auto mirrors = host.collect("mirrors");
     auto recipes = host.collect("recipes");
     auto url = host.mirror_path("discourse").string();
-    CHECK(mirrors.at("discourse url").value == url);
+    CHECK(mirrors.at("discourse url").value == RecipeHost::mirror_host_path("discourse"));
     CHECK(mirrors.at("discourse tag:0.7.0+3.3.1").value == moved);
     CHECK(mirrors.at("discourse tag:0.7.0+3.3.1").value == ls_remote(url, "refs/tags/0.7.0+3.3.1^{}"));
     CHECK(mirrors.at("discourse tag:0.7.0+3.3.1:object").value == ls_remote(url, "refs/tags/0.7.0+3.3.1"));
@@ -82,8 +83,7 @@ TEST_CASE("origin's URL is libgit2's: the longest url.<base>.insteadOf prefix is
 {
     RecipeHost host;
     auto& repo = published_recipe(host, "discourse");
-    auto mirrors = host.mirror_path("discourse").parent_path().string();
-    repo.git({"config", "url." + mirrors + "/.insteadOf", "mirror:"});
+    repo.git({"config", "url./srv/mirrors/.insteadOf", "mirror:"});
     repo.git({"config", "url./nowhere/.insteadOf", "mirr"});
     repo.git({"remote", "set-url", "origin", "mirror:discourse.git"});
     auto facts = host.collect("mirrors");
@@ -94,7 +94,7 @@ TEST_CASE("origin's URL is libgit2's: the longest url.<base>.insteadOf prefix is
     REQUIRE(git_remote_lookup(&remote, checkout.get(), "origin") == 0);
     git::Remote origin(remote);
     CHECK(facts.at("discourse url").value == git_remote_url(origin.get()));
-    CHECK(facts.at("discourse url").value == host.mirror_path("discourse").string());
+    CHECK(facts.at("discourse url").value == RecipeHost::mirror_host_path("discourse"));
     CHECK(facts.contains("discourse tag:0.7.0+3.3.1"));
     CHECK_FALSE(facts.contains("discourse error"));
 }
@@ -104,7 +104,7 @@ TEST_CASE("an unreachable mirror is an error for that recipe only")
     RecipeHost host;
     published_recipe(host, "good");
     auto& gone = published_recipe(host, "gone");
-    gone.git({"remote", "set-url", "origin", host.host.real("/srv/mirrors/nowhere.git").string()});
+    gone.git({"remote", "set-url", "origin", "/srv/mirrors/nowhere.git"});
     auto& refused = published_recipe(host, "refused");
     refused.git({"remote", "set-url", "origin", "http://127.0.0.1:1/refused.git"});
     auto& no_origin = published_recipe(host, "no-origin");
@@ -168,7 +168,7 @@ TEST_CASE("a mirror on this machine is listed as libgit2's transport and git ls-
         }
         return out;
     };
-    auto direct = describe(git::list_remote(url));
+    auto direct = describe(git::list_local_repository(HostRoot("/"), url));
     CHECK(direct == describe(git::list_remote_by_transport(url)));
     CHECK(direct == describe(git::list_remote_by_transport("file://" + url)));
     // git ls-remote prints the same refs (tab-separated, id first).

@@ -40,7 +40,7 @@ TEST_CASE("refs read from the files are the refs git for-each-ref lists")
 {
     TempDir tmp;
     auto repo = mixed_repository(tmp);
-    auto files = git::read_ref_files(repo.dir() / ".git");
+    auto files = git::read_ref_files(HostRoot("/"), (repo.dir() / ".git").string());
     CHECK(files.errors.empty());
     CHECK(files.head.symbolic == "refs/heads/main");
     CHECK(git::to_hex(*files.resolve(files.head)) == repo.rev("HEAD"));
@@ -73,7 +73,7 @@ TEST_CASE("a detached HEAD, and a dangling symbolic ref, resolve as git resolves
     auto first = repo.commit("one");
     repo.git({"checkout", "-q", "--detach", first});
     repo.git({"symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/gone"});
-    auto files = git::read_ref_files(repo.dir() / ".git");
+    auto files = git::read_ref_files(HostRoot("/"), (repo.dir() / ".git").string());
     CHECK(files.head.symbolic.empty());
     CHECK(git::to_hex(*files.head.target) == first);
     CHECK_FALSE(files.resolve(files.refs.at("refs/remotes/origin/HEAD")));
@@ -92,14 +92,14 @@ TEST_CASE("a malformed or cut packed-refs is an error naming the file; a broken 
         text = s.str();
     }
     std::ofstream(packed, std::ios::trunc) << text.substr(0, text.size() - 5);
-    CHECK_THROWS_WITH_AS(git::read_ref_files(repo.dir() / ".git"), doctest::Contains("packed-refs is cut short"),
+    CHECK_THROWS_WITH_AS(git::read_ref_files(HostRoot("/"), (repo.dir() / ".git").string()), doctest::Contains("packed-refs is cut short"),
                          GitError);
     std::ofstream(packed, std::ios::trunc) << text << "not a ref line\n";
-    CHECK_THROWS_WITH_AS(git::read_ref_files(repo.dir() / ".git"), doctest::Contains("packed-refs: line"), GitError);
+    CHECK_THROWS_WITH_AS(git::read_ref_files(HostRoot("/"), (repo.dir() / ".git").string()), doctest::Contains("packed-refs: line"), GitError);
 
     std::ofstream(packed, std::ios::trunc) << text;
     repo.write(".git/refs/heads/broken", "not an id\n");
-    auto files = git::read_ref_files(repo.dir() / ".git");
+    auto files = git::read_ref_files(HostRoot("/"), (repo.dir() / ".git").string());
     REQUIRE(files.errors.size() == 1);
     CHECK(files.errors.front() == "broken loose ref refs/heads/broken");
     CHECK(files.refs.contains("refs/heads/feature"));

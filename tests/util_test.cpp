@@ -206,16 +206,6 @@ TEST_CASE("invalid UTF-8 is escaped and valid text is untouched")
     CHECK(to_valid_utf8("ref\xff\xfe") == "ref\\xff\\xfe");
     CHECK(to_valid_utf8("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
     CHECK(is_valid_utf8(to_valid_utf8("\xc3")));
-    CHECK(printable("a\nb\tc\x01") == "a\\nb\\tc\\x01");
-}
-
-TEST_CASE("printable escapes control characters wherever they are, and copies the rest")
-{
-    CHECK(printable("") == "");
-    CHECK(printable("caf\xc3\xa9 v1.2") == "caf\xc3\xa9 v1.2");
-    CHECK(printable("last\n") == "last\\n");
-    CHECK(printable("\x7f" "first") == "\\x7ffirst");
-    CHECK(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
 }
 
 TEST_CASE("a table pads every column but the last, and no line ends in a space")

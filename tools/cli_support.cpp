@@ -1,6 +1,7 @@
 #include "cli_support.hpp"
 
 #include "help_text.hpp"
+#include "libforensic/render/escape.hpp"
 #include "libforensic/util/atomic_file.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -61,6 +62,18 @@ std::optional<std::string> optional_string(const po::variables_map& vm, const ch
 {
     if (!vm.count(name)) return std::nullopt;
     return vm[name].as<std::string>();
+}
+
+std::string error_text(std::string_view message)
+{
+    return "error: " + render::escape_terminal(message) + "\n";
+}
+
+std::string error_text(const Error& e)
+{
+    std::string text = "error: " + render::escape_terminal(e.what());
+    for (const auto& context : e.trace()) text += "\n  … " + render::escape_terminal(context);
+    return text + "\n";
 }
 
 std::string json_text(const nlohmann::ordered_json& doc, int indent)

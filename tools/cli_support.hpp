@@ -2,6 +2,7 @@
 #pragma once
 
 #include "libforensic/util/atomic_file.hpp"
+#include "libforensic/util/error.hpp"
 
 #include <boost/program_options.hpp>
 #include <memory>
@@ -50,6 +51,12 @@ std::string db_path(const po::variables_map& vm);
 std::vector<std::string> split_list(const std::vector<std::string>& values);
 
 std::optional<std::string> optional_string(const po::variables_map& vm, const char* name);
+
+// "error: <message>" and its trace, one "… while" a line, as printed on the
+// terminal: messages quote host names and paths, so each line is escaped
+// (render/escape.hpp) and none can forge another.
+std::string error_text(const Error& e);
+std::string error_text(std::string_view message);
 
 // JSON as printed: indented, invalid UTF-8 (never expected) replaced, not fatal.
 std::string json_text(const nlohmann::ordered_json& doc, int indent = 2);

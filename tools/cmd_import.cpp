@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "libforensic/bundle/bundle.hpp"
+#include "libforensic/render/escape.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <iostream>
@@ -30,14 +31,14 @@ int run_import(const Args& args)
             row["outcome"] = fresh ? "imported" : "already-present";
             row["snapshot"] = result.snapshot.id;
             if (!json)
-                std::cout << (fresh ? "imported " : "already present ") << file << " as snapshot "
-                          << result.snapshot.id << " (" << result.snapshot.host << ", "
-                          << format_rfc3339(result.snapshot.taken_at) << ")\n";
+                std::cout << (fresh ? "imported " : "already present ") << render::escape_terminal(file)
+                          << " as snapshot " << result.snapshot.id << " (" << render::escape_terminal(result.snapshot.host)
+                          << ", " << format_rfc3339(result.snapshot.taken_at) << ")\n";
         } catch (const Error& e) {
             ++rejected;
             row["outcome"] = "rejected";
             row["error"] = e.describe();
-            std::cerr << "error: " << e.describe() << "\n";
+            std::cerr << error_text(e);
         }
         results.push_back(std::move(row));
     }

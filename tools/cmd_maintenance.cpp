@@ -1,6 +1,7 @@
 // forensic verify and forensic prune: keeping a long-lived store healthy.
 #include "commands.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
 #include "libforensic/store/maintenance.hpp"
 #include "libforensic/util/error.hpp"
@@ -25,8 +26,8 @@ int run_verify(const Args& args)
     } else if (report.ok()) {
         std::cout << "ok: " << report.snapshots << " snapshots, " << report.intervals << " intervals\n";
     } else {
-        for (const auto& p : report.problems) std::cout << p << "\n";
-        std::cout << report.problems.size() << " problems in " << db_path(vm) << "\n";
+        for (const auto& p : report.problems) std::cout << render::escape_terminal(p) << "\n";
+        std::cout << report.problems.size() << " problems in " << render::escape_terminal(db_path(vm)) << "\n";
     }
     return report.ok() ? exit_ok : exit_changes;
 }
@@ -68,7 +69,7 @@ int run_prune(const Args& args)
         return exit_ok;
     }
     std::cout << (dry_run ? "would remove " : "removed ") << result.removed.size() << " of "
-              << result.removed.size() + result.kept.size() << " snapshots of " << host << "; kept "
+              << result.removed.size() + result.kept.size() << " snapshots of " << render::escape_terminal(host) << "; kept "
               << result.kept.size() << "\n";
     if (!dry_run)
         std::cout << "database " << result.bytes_before << " → " << result.bytes_after << " bytes\n";

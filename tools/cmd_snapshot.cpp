@@ -54,7 +54,9 @@ int run_snapshot(const Args& args)
 
     std::optional<TimeNs> at;
     if (auto v = optional_string(vm, "at")) at = parse_time_argument(*v, "--at");
-    auto host = optional_string(vm, "host").value_or(collect::default_host_name(opts.root));
+    // Only without --host: a broken <root>/etc/hostname is no matter then.
+    auto given_host = optional_string(vm, "host");
+    auto host = given_host ? *given_host : collect::default_host_name(opts.root);
     auto timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
 
     // Open (and create) the database first: fail before collecting, not after.

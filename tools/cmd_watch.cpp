@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "libforensic/render/escape.hpp"
 
 #include "libforensic/capture/watch.hpp"
 #include "libforensic/collect/snapshot_runner.hpp"
@@ -37,8 +38,8 @@ int run_watch(const Args& args)
 
     store::Store db(db_path(vm), store::Store::Access::write, timeout);
     StopSignal stop;
-    capture::WatchLog log{[](std::string_view line) { std::cout << "forensic watch: " << printable(line) << std::endl; },
-                          [](std::string_view line) { std::cerr << "forensic watch: " << printable(line) << std::endl; }};
+    capture::WatchLog log{[](std::string_view line) { std::cout << "forensic watch: " << render::escape_terminal(line) << std::endl; },
+                          [](std::string_view line) { std::cerr << "forensic watch: " << render::escape_terminal(line) << std::endl; }};
     capture::WatchTotals totals;
     try {
         totals = capture::watch(db, watch, stop.fd(), log);

@@ -64,16 +64,16 @@ int main(int argc, char** argv)
         try {
             return command.run(rest);
         } catch (const UsageError& e) {
-            std::cerr << "error: " << e.describe() << "\n";
+            std::cerr << cli::error_text(e);
             return cli::exit_usage;
         } catch (const Error& e) {
-            std::cerr << "error: " << e.describe() << "\n";
+            std::cerr << cli::error_text(e);
             return cli::exit_failure;
         } catch (const std::exception& e) {
-            std::cerr << "error: " << e.what() << "\n";
+            std::cerr << cli::error_text(e.what());
             return cli::exit_failure;
         }
     }
-    std::cerr << "error: '" << name << "' is not a forensic command (see forensic --help)\n";
+    std::cerr << cli::error_text("'" + name + "' is not a forensic command (see forensic --help)");
     return cli::exit_usage;
 }

@@ -25,7 +25,7 @@ rm -f nightly.db*
 "$forensic" snapshot --db nightly.db $(snapshot_args) --at "$year_start" >/dev/null # last night's
 rm -f git.db*
 "$forensic" snapshot --db git.db $(snapshot_args) --only recipes,mirrors --at "$year_start" >/dev/null
-facts=$("$collect_only" "$host" "$home" nix,abra,recipes,mirrors,catalogue,swarm,runs "$runs_dir" "$inspect" | cut -d' ' -f1)
+facts=$("$collect_only" "$host" "$home" nix,abra,recipes,mirrors,catalogue,swarm,runs "$runs_dir" "$inspect" "$mirrors/{recipe}.git" | cut -d' ' -f1)
 
 names=(hand floor nightly first collection hand-git nightly-git)
 for name in "${names[@]}"; do rm -f "$results/$name.times"; done
@@ -34,7 +34,7 @@ for ((round = 1; round <= repeats; round++)); do
     sample floor "$bench/floor.sh"
     sample nightly "$forensic" snapshot --db nightly.db $(snapshot_args)
     sample first bash -c first
-    sample collection "$collect_only" "$host" "$home" nix,abra,recipes,mirrors,catalogue,swarm,runs "$runs_dir" "$inspect"
+    sample collection "$collect_only" "$host" "$home" nix,abra,recipes,mirrors,catalogue,swarm,runs "$runs_dir" "$inspect" "$mirrors/{recipe}.git"
     sample hand-git bash -c hand_git
     sample nightly-git "$forensic" snapshot --db git.db $(snapshot_args) --only recipes,mirrors
     echo "snapshot: round $round of $repeats done" >&2

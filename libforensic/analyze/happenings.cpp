@@ -66,7 +66,7 @@ public:
         if (h_.source == "runs") return run();
         if (h_.source == "nix") return nix();
         if (h_.source == "recipes") return recipe();
-        return generic(printable(h_.subject));
+        return generic(std::string(h_.subject));
     }
 
 private:
@@ -79,18 +79,18 @@ private:
     std::string after(std::string_view key) const
     {
         const auto* e = fact(key);
-        return e && e->after ? printable(*e->after) : std::string();
+        return e && e->after ? std::string(*e->after) : std::string();
     }
     std::string before(std::string_view key) const
     {
         const auto* e = fact(key);
-        return e && e->before ? printable(*e->before) : std::string();
+        return e && e->before ? std::string(*e->before) : std::string();
     }
 
     // "key a → b", "key b" (added), "key a gone" (removed); commit ids short.
     static std::string value_text(const std::string& value)
     {
-        auto text = printable(value);
+        auto text = std::string(value);
         bool hex = text.size() == 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
         if (hex) return short_commit(text);
         constexpr std::size_t longest = 48;
@@ -124,7 +124,7 @@ private:
             if (e->stamp_relevant) ordered.push_back(e);
         for (const auto* e : h_.facts)
             if (!e->stamp_relevant) ordered.push_back(e);
-        for (std::size_t i = 0; i < ordered.size() && i < shown; ++i) parts.push_back(clause(*ordered[i], printable(ordered[i]->key)));
+        for (std::size_t i = 0; i < ordered.size() && i < shown; ++i) parts.push_back(clause(*ordered[i], std::string(ordered[i]->key)));
         auto more = ordered.size() > shown ? " (+" + std::to_string(ordered.size() - shown) + " facts)" : "";
         switch (h_.kind) {
         case HappeningKind::appeared: return name + " appeared: " + join(parts) + more;
@@ -144,7 +144,7 @@ private:
 
     std::string service() const
     {
-        auto name = "service " + printable(h_.subject);
+        auto name = "service " + std::string(h_.subject);
         if (h_.kind == HappeningKind::appeared) {
             auto previous = after("previous_stamp.chaos_version");
             auto state = after("update_status.state");
@@ -185,7 +185,7 @@ private:
 
     std::string app() const
     {
-        auto name = "app " + printable(h_.subject.substr(4));
+        auto name = "app " + std::string(h_.subject.substr(4));
         if (h_.kind == HappeningKind::appeared) return name + ": " + after("recipe") + " " + after("version");
         if (h_.kind == HappeningKind::vanished) return name + " env file removed";
         if (const auto* e = fact("version")) return name + ": " + clause(*e, "version");
@@ -196,7 +196,7 @@ private:
     // "update, updating → rollback_started" from "update id=… updatestate.new=… updatestate.old=…".
     static std::string docker_event(const std::string& value)
     {
-        auto text = printable(value);
+        auto text = std::string(value);
         auto space = text.find(' ');
         std::string action = text.substr(0, space);
         std::map<std::string, std::string> attributes;
@@ -216,15 +216,15 @@ private:
         std::vector<std::string> parts;
         for (const auto* e : h_.facts)
             if (e->key.starts_with("event:") && e->after) parts.push_back(docker_event(*e->after));
-        if (parts.empty()) return generic("service " + printable(h_.subject));
-        std::string out = "service " + printable(h_.subject) + ": ";
+        if (parts.empty()) return generic("service " + std::string(h_.subject));
+        std::string out = "service " + std::string(h_.subject) + ": ";
         for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
         return out;
     }
 
     std::string run() const
     {
-        auto name = "run " + printable(h_.subject.starts_with("run/") ? h_.subject.substr(4) : h_.subject);
+        auto name = "run " + std::string(h_.subject.starts_with("run/") ? h_.subject.substr(4) : h_.subject);
         if (h_.kind == HappeningKind::vanished) return name + " no longer on the host";
         if (fact("started") && h_.facts.size() == 1) return name + " started";
         if (h_.kind != HappeningKind::appeared && !fact("level")) return generic(name);
@@ -260,7 +260,7 @@ private:
                                                                           : clause(*e, "generation"));
         if (h_.subject == "profile")
             if (const auto* e = fact("generation")) return "system profile " + clause(*e, "generation");
-        return generic(printable(h_.subject));
+        return generic(std::string(h_.subject));
     }
 
     // "checkout: moving from A to B" → "checkout"
@@ -272,7 +272,7 @@ private:
 
     std::string recipe() const
     {
-        auto name = printable(h_.subject);
+        auto name = std::string(h_.subject);
         std::vector<std::string> parts;
         for (const auto* e : h_.facts) {
             if (!e->key.starts_with("reflog:") || !e->after) continue;
@@ -281,7 +281,7 @@ private:
             auto second = first == std::string::npos ? first : e->after->find(' ', first + 1);
             if (second == std::string::npos) continue;
             auto from = e->after->substr(0, first), to = e->after->substr(first + 1, second - first - 1);
-            parts.push_back(printable(reflog_action(e->after->substr(second + 1))) + " " + short_commit(from) + " → " +
+            parts.push_back(std::string(reflog_action(e->after->substr(second + 1))) + " " + short_commit(from) + " → " +
                             short_commit(to));
         }
         if (const auto* e = fact("head.commit"); e && h_.kind == HappeningKind::changed) parts.push_back(clause(*e, "HEAD"));
@@ -294,7 +294,7 @@ private:
         for (const auto* e : h_.facts)
             if ((e->key.starts_with("tag:") && std::count(e->key.begin(), e->key.end(), ':') == 1) ||
                 e->key.starts_with("branch:"))
-                parts.push_back(clause(*e, printable(e->key)));
+                parts.push_back(clause(*e, std::string(e->key)));
         if (fact("fetch_head.mtime")) parts.push_back("fetched");
         if (h_.kind == HappeningKind::appeared)
             return "checkout " + name + " first seen at " + short_commit(after("head.commit")) +

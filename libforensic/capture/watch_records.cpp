@@ -72,16 +72,16 @@ std::vector<SnapshotInput> watch_records(const WatchBurst& burst)
             auto when = std::max(found->second.last->time, updated_at(service).value_or(0));
             when = std::min(when, std::max(burst.inspected_at, found->second.last->time));
             auto one = nlohmann::json::array({service});
-            auto facts = collect::service_facts(one, burst.apps, "the watch's 'docker service inspect'");
+            auto facts = collect::service_facts(one, burst.apps.apps, "the watch's 'docker service inspect'");
             auto& record = records[when];
             record.subjects.insert(name);
             // The app it was deployed as: its env file, as the swarm collector reads it.
             std::string stack;
             for (const auto& f : facts)
                 if (f.key == "stack") stack = f.value;
-            std::vector<collect::AppEnv> apps;
-            for (const auto& app : burst.apps)
-                if (!stack.empty() && app.stack == stack) apps.push_back(app);
+            collect::AppEnvs apps;
+            for (const auto& app : burst.apps.apps)
+                if (!stack.empty() && app.stack == stack) apps.apps.push_back(app);
             for (auto& f : collect::app_facts(apps)) {
                 record.subjects.insert(f.subject);
                 facts.push_back(std::move(f));

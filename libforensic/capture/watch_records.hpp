@@ -26,7 +26,7 @@ struct WatchBurst {
     nlohmann::json inspected = nlohmann::json::array(); // the services that still exist, as inspected
     bool inspection_failed = false;           // then no service state is recorded, only the events
     TimeNs inspected_at = 0;
-    std::vector<collect::AppEnv> apps;        // abra's app env files when inspected
+    collect::AppEnvs apps;                    // abra's app env files when inspected
     std::vector<Fact> event_extras;           // facts of the events' source besides the events (a gap)
 };
 

@@ -63,14 +63,9 @@ AppEnv read_app_env(const HostRoot& root, const std::string& host_path, const st
 {
     AppEnv app{name, server, host_path, abra_stack_name(name), {}, {}, {}, 0, {}};
     try {
-        auto resolved = root.resolve(host_path);
-        if (!resolved.exists) {
-            app.error = "dangling link " + resolved.dangling_link + ": " + resolved.missing + " does not exist";
-            return app;
-        }
-        auto real = root.real(resolved.host_path);
-        if (auto info = stat_path(real)) app.mtime = info->mtime;
-        read_wanted_lines(read_file(real, host_path), app);
+        auto file = open_host_file(root, host_path, size_caps::app_env);
+        app.mtime = file.mtime();
+        read_wanted_lines(file.read_all(), app);
     } catch (const Error& e) {
         app.error = e.what();
     }
@@ -93,30 +88,37 @@ std::string abra_stack_name(std::string_view app_name)
     return stack;
 }
 
-std::vector<AppEnv> read_app_envs(const HostRoot& root, const std::string& abra_dir)
+AppEnvs read_app_envs(const HostRoot& root, const std::string& abra_dir)
 {
     auto servers = root.resolve(host_join(root.expand_home(abra_dir), "servers"));
     if (!is_directory(root, servers)) return {};
-    std::vector<AppEnv> apps;
-    for (const auto& server : list_directory(root.real(servers.host_path), servers.host_path)) {
-        // A server directory may be a symlink (abra allows it): follow it under the root.
-        auto dir = root.resolve(host_join(servers.host_path, server));
-        if (!is_directory(root, dir)) continue;
-        for (const auto& file : list_directory(root.real(dir.host_path), dir.host_path)) {
-            constexpr std::string_view suffix = ".env";
-            if (!file.ends_with(suffix) || file.size() == suffix.size()) continue;
-            auto name = file.substr(0, file.size() - suffix.size());
-            apps.push_back(read_app_env(root, host_join(dir.host_path, file), server, name));
+    AppEnvs envs;
+    for (const auto& server : list_host_directory(root, servers.host_path)) {
+        // A server directory may be a symlink (abra allows it): followed under
+        // the root; one that cannot be read is that server's error alone.
+        try {
+            auto dir = root.resolve(host_join(servers.host_path, server));
+            if (!is_directory(root, dir)) continue;
+            for (const auto& file : list_host_directory(root, dir.host_path)) {
+                constexpr std::string_view suffix = ".env";
+                if (!file.ends_with(suffix) || file.size() == suffix.size()) continue;
+                auto name = file.substr(0, file.size() - suffix.size());
+                envs.apps.push_back(read_app_env(root, host_join(dir.host_path, file), server, name));
+            }
+        } catch (const Error& e) {
+            envs.server_errors.push_back({server, e.what()});
         }
     }
-    std::stable_sort(apps.begin(), apps.end(),
+    std::stable_sort(envs.apps.begin(), envs.apps.end(),
                      [](const AppEnv& a, const AppEnv& b) { return std::tie(a.name, a.server) < std::tie(b.name, b.server); });
-    return apps;
+    return envs;
 }
 
-std::vector<Fact> app_facts(const std::vector<AppEnv>& apps)
+std::vector<Fact> app_facts(const AppEnvs& envs)
 {
+    const auto& apps = envs.apps;
     std::vector<Fact> facts;
+    for (const auto& [server, error] : envs.server_errors) facts.push_back({"server/" + server, error_key, error, {}});
     for (std::size_t i = 0; i < apps.size(); ++i) {
         const auto& app = apps[i];
         if (i > 0 && apps[i - 1].name == app.name) continue; // reported with the first

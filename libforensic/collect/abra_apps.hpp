@@ -27,13 +27,25 @@ struct AppEnv {
 // limit on sanitised app names.
 std::string abra_stack_name(std::string_view app_name);
 
-// Every `*.env` under `<abra_dir>/servers/*/`, resolved under the root,
-// sorted by app name then server. No servers directory: no apps.
-std::vector<AppEnv> read_app_envs(const HostRoot& root, const std::string& abra_dir);
+struct ServerError {
+    std::string server; // the directory under servers/
+    std::string error;  // why it could not be listed (a link out of the root, a loop, ...)
+};
+
+struct AppEnvs {
+    std::vector<AppEnv> apps; // sorted by app name then server
+    std::vector<ServerError> server_errors;
+};
+
+// Every `*.env` under `<abra_dir>/servers/*/`, resolved under the root. No
+// servers directory: no apps. A server directory that cannot be read is an
+// error of that server; the others are still read.
+AppEnvs read_app_envs(const HostRoot& root, const std::string& abra_dir);
 
 // Facts of subject `app/<name>`: server, recipe, version, domain, stack,
 // env.mtime (event time); an error fact for an unreadable file or an app name
-// found on more than one server (the first server's file is recorded).
-std::vector<Fact> app_facts(const std::vector<AppEnv>& apps);
+// found on more than one server (the first server's file is recorded). And an
+// error fact of subject `server/<name>` for each server that could not be read.
+std::vector<Fact> app_facts(const AppEnvs& envs);
 
 } // namespace forensic::collect

@@ -18,6 +18,14 @@ namespace {
 // nothing about when the file arrived, so it is not an event.
 constexpr TimeNs nix_normalised_mtime = ns_per_second;
 
+std::string sha256_of(HostFile& file)
+{
+    Sha256 hash;
+    std::string buffer(1 << 16, '\0');
+    while (auto got = file.read_some(buffer.data(), buffer.size())) hash.update(buffer.data(), got);
+    return hash.finish_hex();
+}
+
 class AbraBinary final : public Collector {
 public:
     std::string_view name() const override { return "abra"; }
@@ -64,19 +72,14 @@ private:
                 facts.push_back({subject, "present", "false", {}});
                 return std::nullopt;
             }
-            auto real = root.real(resolved.host_path);
-            auto info = stat_path(real);
-            if (!info || !info->is_regular) {
-                facts.push_back({subject, error_key, resolved.host_path + " is not a regular file", {}});
-                return std::nullopt;
-            }
-            auto hash = sha256_file(real);
+            auto file = open_host_file(root, resolved.host_path, size_caps::abra_binary);
+            auto hash = sha256_of(file);
             facts.push_back({subject, "present", "true", {}});
             facts.push_back({subject, "resolved", resolved.host_path, {}});
-            facts.push_back({subject, "size", std::to_string(info->size), {}});
+            facts.push_back({subject, "size", std::to_string(file.size()), {}});
             std::optional<TimeNs> event;
-            if (info->mtime > nix_normalised_mtime) event = info->mtime;
-            facts.push_back({subject, "mtime", format_rfc3339(info->mtime), event});
+            if (file.mtime() > nix_normalised_mtime) event = file.mtime();
+            facts.push_back({subject, "mtime", format_rfc3339(file.mtime()), event});
             facts.push_back({subject, "sha256", hash, {}});
             if (auto store = parse_store_path(resolved.host_path)) {
                 facts.push_back({subject, "store_path", store->path, {}});

@@ -24,7 +24,7 @@ std::vector<Fact> catalogue_repository_facts(const HostRoot& root, const std::st
     auto dotgit = stat_path(real / ".git");
     if (dotgit) {
         out.part([&] {
-            auto repo = open_host_checkout(dir, real);
+            auto repo = open_host_checkout(root, dir, real);
             auto head = git::read_head(repo.get());
             if (!head.commit) return;
             git_commit* raw = nullptr;
@@ -53,7 +53,8 @@ public:
         auto file = root.resolve(wanted);
         if (!file.exists)
             throw CollectorError("catalogue " + wanted + " does not exist under " + root.root().string());
-        auto recipes = read_catalogue_recipes(root, read_file(root.real(file.host_path), file.host_path), file.host_path);
+        auto recipes =
+            read_catalogue_recipes(root, read_host_file(root, file.host_path, size_caps::catalogue), file.host_path);
         auto dir = root.resolve(host_join(root.expand_home(options.abra_dir), "catalogue")).host_path;
         auto facts = catalogue_repository_facts(root, dir, file.host_path);
         facts.insert(facts.end(), std::make_move_iterator(recipes.begin()), std::make_move_iterator(recipes.end()));

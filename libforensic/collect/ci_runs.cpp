@@ -35,7 +35,7 @@ public:
             throw CollectorError("runs directory " + options.runs_dir + " is not a directory under " +
                                  root.root().string());
         std::vector<Fact> facts;
-        for (const auto& entry : list_directory(root.real(dir.host_path), dir.host_path)) {
+        for (const auto& entry : list_host_directory(root, dir.host_path)) {
             auto subject = "run/" + entry;
             auto first = facts.size();
             try {
@@ -60,14 +60,15 @@ private:
     {
         std::vector<std::string> errors;
         bool is_run = false;
-        for (const auto& file : list_directory(root.real(run_dir), run_dir)) {
+        for (const auto& file : list_host_directory(root, run_dir)) {
             bool results = file == results_file, junit = file.ends_with(".xml");
             if (!results && !junit) continue;
             is_run = true;
             auto host_path = host_join(run_dir, file);
             try {
-                // Links are followed under the root only; a FIFO is refused, not waited on.
-                auto text = read_host_file(root, host_path);
+                // Links are followed under the root only; a FIFO is refused, not
+                // waited on; a file over its cap is this run's error alone.
+                auto text = read_host_file(root, host_path, results ? size_caps::run_results : size_caps::junit_report);
                 if (results) {
                     auto parsed = read_run_results(text, host_path, subject);
                     facts.insert(facts.end(), parsed.facts.begin(), parsed.facts.end());

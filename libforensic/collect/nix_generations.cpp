@@ -55,7 +55,7 @@ public:
                                  root.root().string());
         std::vector<Fact> facts;
         std::map<long long, std::string> store_paths;
-        for (const auto& entry : list_directory(root.real(dir.host_path), dir.host_path)) {
+        for (const auto& entry : list_host_directory(root, dir.host_path)) {
             auto number = generation_number(entry);
             if (!number) continue;
             collect_generation(root, host_join(dir.host_path, entry), *number, facts, store_paths);

@@ -3,6 +3,7 @@
 #include "libforensic/collect/file_facts.hpp"
 #include "libforensic/collect/subject_facts.hpp"
 #include "libforensic/git/head_reflog.hpp"
+#include "libforensic/git/ref_files.hpp"
 #include "libforensic/git/ref_scan.hpp"
 #include "libforensic/git/release_tag.hpp"
 #include "libforensic/git/repository_describe.hpp"
@@ -54,17 +55,15 @@ void add_reflog(const std::vector<git::ReflogEntry>& reflog, SubjectFacts& out)
 }
 
 // FETCH_HEAD / ORIG_HEAD: their contents and when they were written.
-void add_marker_file(git_repository* repo, const std::string& recipe_host_path, const std::string& file,
+void add_marker_file(const HostRoot& root, const std::string& git_dir, const std::string& file,
                      const std::string& key, SubjectFacts& out)
 {
-    auto real = std::filesystem::path(git_repository_path(repo)) / file;
-    auto host = recipe_host_path + "/.git/" + file;
-    auto info = stat_path(real);
-    if (!info) return;
-    if (!info->is_regular) throw CollectorError(host + " is not a regular file; not read");
+    auto host = git_dir + "/" + file;
+    if (auto at = root.resolve(host); !at.exists && at.dangling_link.empty()) return;
+    auto opened = open_host_file(root, host, size_caps::fetch_head);
     // FETCH_HEAD names the URLs fetched from, credentials and all.
-    out.add(key, strip_url_credentials(without_trailing_newlines(read_file(real, host))));
-    out.add(key + ".mtime", format_rfc3339(info->mtime), info->mtime);
+    out.add(key, strip_url_credentials(without_trailing_newlines(opened.read_all())));
+    out.add(key + ".mtime", format_rfc3339(opened.mtime()), opened.mtime());
 }
 
 void add_worktree(git_repository* repo, const std::optional<git_oid>& head, SubjectFacts& out)
@@ -88,14 +87,15 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
         return out.finish(root);
     }
     git::Repository repo;
-    out.part([&] { repo = open_host_checkout(recipe.host_path, recipe.real_path); });
+    out.part([&] { repo = open_host_checkout(root, recipe.host_path, recipe.real_path); });
     if (!repo) return out.finish(root);
 
+    auto git_dir = recipe.host_path + "/.git";
     std::vector<git::ReflogEntry> reflog;
-    out.part([&] { reflog = git::read_head_reflog(repo.get()); });
+    out.part([&] { reflog = git::read_head_reflog(root, git_dir); });
     std::optional<git_oid> head;
     out.part([&] {
-        auto refs = git::scan_refs(repo.get(), tag_memo);
+        auto refs = git::scan_refs(repo.get(), git::read_ref_files(root, git_dir), tag_memo);
         // Room for every fact at once: 200 recipes' arrays grown by doubling
         // held a third of a snapshot's peak memory in spare capacity.
         constexpr std::size_t facts_per_tag = 5, other_facts = 12;
@@ -110,8 +110,8 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
         if (auto described = git::describe_long(repo.get(), *head, names)) out.add("describe", *described);
     });
     add_reflog(reflog, out);
-    out.part([&] { add_marker_file(repo.get(), recipe.host_path, "FETCH_HEAD", "fetch_head", out); });
-    out.part([&] { add_marker_file(repo.get(), recipe.host_path, "ORIG_HEAD", "orig_head", out); });
+    out.part([&] { add_marker_file(root, git_dir, "FETCH_HEAD", "fetch_head", out); });
+    out.part([&] { add_marker_file(root, git_dir, "ORIG_HEAD", "orig_head", out); });
     out.part([&] { add_worktree(repo.get(), head, out); });
     return out.finish(root);
 }

@@ -1,6 +1,7 @@
 #include "libforensic/collect/recipe_dirs.hpp"
 
 #include "libforensic/collect/file_facts.hpp"
+#include "libforensic/git/plumbing.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/parallel_map.hpp"
 
@@ -38,7 +39,7 @@ std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string&
         throw CollectorError("recipes directory " + wanted + " does not exist under " + root.root().string());
     const auto& recipes = resolved.host_path;
     std::vector<RecipeDir> dirs;
-    for (const auto& name : list_directory(root.real(recipes), recipes)) {
+    for (const auto& name : list_host_directory(root, recipes)) {
         if (name.starts_with(".")) continue;
         auto entry = stat_path(root.real(host_join(recipes, name)));
         if (entry && entry->is_regular) continue;
@@ -61,9 +62,12 @@ std::filesystem::path checkout_git_dir(const std::string& host_path, const std::
     return real_path / ".git";
 }
 
-git::Repository open_host_checkout(const std::string& host_path, const std::filesystem::path& real_path)
+git::Repository open_host_checkout(const HostRoot& root, const std::string& host_path,
+                                   const std::filesystem::path& real_path)
 {
     checkout_git_dir(host_path, real_path);
+    git::check_plumbing(root, host_path + "/.git");
+    git::check_work_tree(root, host_path);
     return git::open_checkout(real_path);
 }
 

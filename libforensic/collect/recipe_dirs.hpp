@@ -31,8 +31,11 @@ std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string&
 // this machine, not under --root.
 std::filesystem::path checkout_git_dir(const std::string& host_path, const std::filesystem::path& real_path);
 
-// Opens the checkout at `host_path` read-only; its .git as checkout_git_dir.
-git::Repository open_host_checkout(const std::string& host_path, const std::filesystem::path& real_path);
+// Opens the checkout at `host_path` read-only; its .git as checkout_git_dir,
+// and everything libgit2 will read of it checked first (git/plumbing.hpp):
+// a repository that points outside the root is an error, not a read.
+git::Repository open_host_checkout(const HostRoot& root, const std::string& host_path,
+                                   const std::filesystem::path& real_path);
 
 // Runs `facts_of` for every recipe on the worker pool (each repository is
 // opened on one thread only); the facts come back in recipe order.

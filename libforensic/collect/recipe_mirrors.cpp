@@ -5,6 +5,8 @@
 #include "libforensic/collect/recipe_dirs.hpp"
 #include "libforensic/collect/sources.hpp"
 #include "libforensic/collect/subject_facts.hpp"
+#include "libforensic/git/local_listing.hpp"
+#include "libforensic/git/plumbing.hpp"
 #include "libforensic/git/remote_listing.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/url_credentials.hpp"
@@ -43,14 +45,15 @@ int read_origin_entry(const git_config_entry* entry, void* payload)
 // directly: libgit2 1.5.1's lookup matches every entry against a regex and,
 // with PCRE2 10.42, leaks 20 KiB per entry that does not match (fixed upstream
 // by libgit2#6382) — 49 MB over 200 recipes.
-std::string origin_url(const RecipeDir& recipe)
+std::string origin_url(const HostRoot& root, const RecipeDir& recipe)
 {
     if (!recipe.error.empty()) throw GitError(recipe.error);
     // The checkout's own config file alone: opening the repository as well
     // (its objects, refs and worktree) cost a tenth of this collector. Plain
     // include.path is followed; an includeIf condition needs the repository
-    // and is not.
+    // and is not. Either is checked to stay inside the root first.
     auto config_path = checkout_git_dir(recipe.host_path, recipe.real_path) / "config";
+    git::check_config(root, recipe.host_path + "/.git/config");
     git::ensure_initialised();
     git_config* raw = nullptr;
     git::check(git_config_open_ondisk(&raw, config_path.c_str()), recipe.host_path + ": no usable remote 'origin'");
@@ -92,15 +95,29 @@ void add_listing(const git::RemoteListing& listing, SubjectFacts& out)
     }
 }
 
+// origin's URL is the host's: a local path names a repository of the host,
+// read under the root (relative to the checkout, as git takes it). The
+// --mirror-url template is the operator's: a local path there is one of this
+// machine.
+git::RemoteListing list_mirror(const HostRoot& root, const RecipeDir& recipe, const std::string& url, bool from_origin)
+{
+    if (from_origin) {
+        if (auto path = git::local_path_of(url, recipe.host_path)) return git::list_local_repository(root, *path);
+    } else if (auto path = git::local_path_of(url, std::filesystem::current_path().string())) {
+        return git::list_local_repository(HostRoot("/"), *path);
+    }
+    return git::list_remote_by_transport(url);
+}
+
 std::vector<Fact> mirror_facts(const HostRoot& root, const RecipeDir& recipe, const std::string& url_template)
 {
     SubjectFacts out(recipe.name, {});
     std::string url;
-    out.part([&] { url = url_template.empty() ? origin_url(recipe) : mirror_url(url_template, recipe.name); });
+    out.part([&] { url = url_template.empty() ? origin_url(root, recipe) : mirror_url(url_template, recipe.name); });
     if (url.empty()) return out.finish(root);
     out.add("url", strip_url_credentials(url));
     try {
-        add_listing(git::list_remote(url), out);
+        add_listing(list_mirror(root, recipe, url, url_template.empty()), out);
     } catch (const Error& e) {
         out.error(scrub_credentials(e.what(), url));
     }

@@ -3,6 +3,7 @@
 #include "libforensic/collect/abra_stamp.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/json_text.hpp"
+#include "libforensic/util/secrets.hpp"
 
 #include <set>
 
@@ -31,13 +32,23 @@ public:
             else if (field == "hc1")
                 structured_hc1(value);
             else
-                add("extra:" + field, value.dump()); // kept as written, not dropped
+                add("extra:" + field, unknown_value(field, value));
         }
         hc1_facts();
         return std::move(out_);
     }
 
 private:
+    // A field nobody told us about may hold anything, a deploy token too: it
+    // is recorded by name; only a number, boolean or null, under a name that
+    // does not say secret, is kept as written (docs/collectors.md).
+    static std::string unknown_value(const std::string& field, const json& value)
+    {
+        if (is_secret_name(field)) return withheld("secret-named field");
+        if (value.is_number() || value.is_boolean() || value.is_null()) return value.dump();
+        return withheld(value.is_string() ? "a string" : value.is_array() ? "an array" : "an object");
+    }
+
     void add(std::string key, std::string value, std::optional<TimeNs> at = {})
     {
         out_.facts.push_back({subject_, std::move(key), std::move(value), at});

@@ -3,13 +3,14 @@
 #include "libforensic/git/tag_memo.hpp"
 #include "libforensic/model/fact_groups.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/host_files.hpp"
 #include "libforensic/util/parallel_map.hpp"
+#include "libforensic/util/secrets.hpp"
 #include "libforensic/util/url_credentials.hpp"
 #include "libforensic/util/utf8.hpp"
 #include "libforensic/version.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 #include <future>
@@ -37,6 +38,17 @@ std::string trim(std::string text)
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
+// What a host name may hold (RFC 1123 labels, and '_' as some hosts use):
+// nothing that could be a secret's line, a path or a terminal control.
+bool is_host_name(std::string_view name)
+{
+    if (name.size() > 253) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+               c == '_';
+    });
+}
+
 CollectorRun run_one(const Collector& collector, const CollectOptions& options)
 {
     CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}, collector.coverage()};
@@ -52,7 +64,7 @@ CollectorRun run_one(const Collector& collector, const CollectOptions& options)
         run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
     }
     // Messages quote host paths and inputs: the same rules as fact values.
-    run.error = strip_url_credentials(to_valid_utf8(run.error));
+    run.error = scrub_secret_assignments(strip_url_credentials(to_valid_utf8(run.error)));
     return run;
 }
 
@@ -102,9 +114,11 @@ void sanitise_facts(std::vector<Fact>& facts)
             make_valid(fact.subject);
             make_valid(fact.key);
             make_valid(fact.value);
-            // Credentials in URLs are never stored, whichever source quotes
-            // them (a label, a failure text, a catalogue entry).
+            // Credentials in URLs and NAME=value secrets are never stored,
+            // whichever source quotes them (a label, a failure text, a
+            // catalogue entry, an error).
             if (fact.value.find("://") != std::string::npos) fact.value = strip_url_credentials(fact.value);
+            if (fact.value.find('=') != std::string::npos) fact.value = scrub_secret_assignments(fact.value);
         }
     });
     auto repeated = repeated_names(facts);
@@ -147,9 +161,20 @@ void validate_selection(const Selection& selection)
 
 std::string default_host_name(const HostRoot& root)
 {
-    std::ifstream file(root.real("/etc/hostname"));
-    std::string name;
-    if (file && std::getline(file, name) && !trim(name).empty()) return trim(name);
+    constexpr const char* file = "/etc/hostname";
+    try {
+        if (auto text = read_host_file_if_present(root, file, size_caps::host_name)) {
+            auto name = trim(text->substr(0, text->find('\n')));
+            if (!name.empty()) {
+                if (!is_host_name(name))
+                    throw InputError(file + std::string(" does not hold a host name (letters, digits, '-', '.', '_')"));
+                return name;
+            }
+        }
+    } catch (const Error& e) {
+        // The file is the host's; the message names it as the host sees it.
+        throw InputError(std::string(e.what()) + " under --root " + root.root().string() + "; give --host NAME");
+    }
     if (root.root() == "/") {
         char buf[256] = {};
         if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) return buf;

@@ -27,8 +27,11 @@ bool is_selected(const Selection& selection, const std::string& name);
 // Throws UsageError naming an unknown collector.
 void validate_selection(const Selection& selection);
 
-// The host name to record: <root>/etc/hostname, else this machine's name when
-// the root is "/", else the root directory's own name.
+// The host name to record: the first line of <root>/etc/hostname, read
+// beneath the root; else this machine's name when the root is "/", else the
+// root directory's own name. Throws InputError (give --host) when the file is
+// there but unusable: a link out of the root, a FIFO, over 4 KiB, or not a
+// host name (a link to the host's /etc/shadow must not become its name).
 std::string default_host_name(const HostRoot& root);
 
 // Runs the selected collectors concurrently. A collector that throws is

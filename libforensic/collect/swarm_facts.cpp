@@ -3,6 +3,7 @@
 #include "libforensic/collect/abra_stamp.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/json_text.hpp"
+#include "libforensic/util/secrets.hpp"
 
 #include <map>
 #include <set>
@@ -71,7 +72,10 @@ void spec_facts(const json& spec, const std::optional<std::string>& stack, const
     static const json no_labels = json::object();
     const auto* labels = member(spec, "Labels");
     if (!labels || !labels->is_object()) labels = &no_labels;
-    for (const auto& [key, value] : labels->items()) facts.push_back({subject, prefix + ".label:" + key, json_value_text(value), {}});
+    // A label whose name says secret is recorded as there, its value never.
+    for (const auto& [key, value] : labels->items())
+        facts.push_back({subject, prefix + ".label:" + key,
+                         is_secret_name(key) ? withheld("secret-named label") : json_value_text(value), {}});
     if (const auto* task = member(spec, "TaskTemplate"))
         if (const auto* container = member(*task, "ContainerSpec"))
             if (const auto* image = member(*container, "Image"))

@@ -8,7 +8,7 @@
 //   app, recipe, server, spec.label:<l>, spec.image, stamp.*,
 //   previous_spec.present, previous_spec.label:<l>, previous_spec.image,
 //   previous_stamp.*, update_status.*, update_config.*, rollback_config.*.
-// subject app/<name>: see abra_apps.hpp.
+// subject app/<name>, server/<name>: see abra_apps.hpp.
 #include "libforensic/collect/abra_apps.hpp"
 #include "libforensic/collect/docker_services.hpp"
 #include "libforensic/collect/service_json.hpp"
@@ -35,9 +35,9 @@ public:
     {
         std::string origin;
         auto services = read_services(options, origin);
-        auto apps = read_app_envs(options.root, options.abra_dir);
-        auto facts = service_facts(services, apps, origin);
-        auto app_level = app_facts(apps);
+        auto envs = read_app_envs(options.root, options.abra_dir);
+        auto facts = service_facts(services, envs.apps, origin);
+        auto app_level = app_facts(envs);
         facts.insert(facts.end(), app_level.begin(), app_level.end());
         return facts;
     }

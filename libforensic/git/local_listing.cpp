@@ -1,8 +1,11 @@
 #include "libforensic/git/local_listing.hpp"
 
 #include "libforensic/git/peel.hpp"
+#include "libforensic/git/plumbing.hpp"
 #include "libforensic/git/ref_files.hpp"
 #include "libforensic/util/error.hpp"
+
+#include <sys/stat.h>
 
 namespace forensic::git {
 namespace {
@@ -21,20 +24,33 @@ AdvertisedTag read_tag(git_odb* odb, const std::string& name, const git_oid& obj
 
 } // namespace
 
-std::optional<std::string> local_path_of(const std::string& url)
+std::optional<std::string> local_path_of(const std::string& url, const std::string& base)
 {
     if (url.starts_with("file://")) return url.substr(7);
     if (url.starts_with("/")) return url;
-    return std::nullopt;
+    if (url.empty() || url.find("://") != std::string::npos) return std::nullopt;
+    // git's rule: "host:path" is scp-like ssh when no '/' comes before the ':'.
+    auto colon = url.find(':');
+    if (colon != std::string::npos && url.substr(0, colon).find('/') == std::string::npos) return std::nullopt;
+    return host_join(base, url);
 }
 
-RemoteListing list_local_repository(const std::string& path)
+RemoteListing list_local_repository(const HostRoot& root, const std::string& path)
 {
-    auto repo = open_repository(path);
+    auto resolved = root.resolve(path);
+    if (!resolved.exists) throw GitError(path + " does not exist");
+    auto git_dir = resolved.host_path;
+    struct stat st{};
+    if (::lstat(root.real(git_dir + "/.git").c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) throw GitError(path + "/.git is not a directory (a gitfile or link); not followed");
+        git_dir += "/.git";
+    }
+    check_plumbing(root, git_dir);
+    auto repo = open_repository(root.real(git_dir));
     git_odb* raw_odb = nullptr;
     check(git_repository_odb(&raw_odb, repo.get()), "cannot open the object database of " + path);
     Odb odb(raw_odb);
-    auto files = read_ref_files(git_repository_path(repo.get()));
+    auto files = read_ref_files(root, git_dir);
     // upload-pack would fail on what the scan could not read, so do we.
     if (!files.errors.empty()) throw GitError(path + ": " + files.errors.front());
 

@@ -7,17 +7,23 @@
 #pragma once
 
 #include "libforensic/git/remote_listing.hpp"
+#include "libforensic/util/host_root.hpp"
 
 #include <optional>
 #include <string>
 
 namespace forensic::git {
 
-// The local path a URL names ("/srv/x.git", "file:///srv/x.git"); nullopt
-// for URLs that need a transport (https://, ssh://, git@host:path, ...).
-std::optional<std::string> local_path_of(const std::string& url);
+// The local path a URL names ("/srv/x.git", "file:///srv/x.git", or a
+// relative path, taken from `base` as git takes it from the directory it runs
+// in); nullopt for URLs that need a transport (https://, ssh://,
+// git@host:path, ...).
+std::optional<std::string> local_path_of(const std::string& url, const std::string& base);
 
-// Throws GitError when the repository cannot be opened or its refs read.
-RemoteListing list_local_repository(const std::string& path);
+// The repository at host path `path` under `root` (bare, or a checkout whose
+// .git is a directory), its plumbing checked first (plumbing.hpp) and its refs
+// read beneath the root. Throws GitError (or PathError) when it cannot be
+// opened, points outside the root, or its refs cannot be read.
+RemoteListing list_local_repository(const HostRoot& root, const std::string& path);
 
 } // namespace forensic::git

@@ -1,32 +1,16 @@
 #include "libforensic/git/ref_files.hpp"
 
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/host_files.hpp"
 
 #include <array>
-#include <cstdio>
+#include <sys/stat.h>
 
 namespace forensic::git {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int max_symbolic_depth = 5; // as libgit2 and git
 constexpr std::string_view symbolic_prefix = "ref:";
-
-// The whole file in one read (packed-refs of a 300-tag repository is ~35 KB;
-// a stream iterator spent more on it than parsing did).
-std::optional<std::string> read_whole(const fs::path& file)
-{
-    std::FILE* f = std::fopen(file.c_str(), "rb");
-    if (!f) return std::nullopt;
-    std::string text;
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-    bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) return std::nullopt;
-    return text;
-}
 
 // Hex digit values, -1 for other bytes: a table, as 120 000 ids are parsed
 // per snapshot of a large host.
@@ -78,21 +62,21 @@ std::optional<RefRecord> parse_ref_contents(std::string_view contents)
     return RefRecord{oid, {}, std::nullopt};
 }
 
-void read_packed_refs(const fs::path& git_dir, RefFiles& out)
+void read_packed_refs(const HostRoot& root, const std::string& git_dir, RefFiles& out)
 {
-    auto file = git_dir / "packed-refs";
-    auto text = read_whole(file);
+    auto file = git_dir + "/packed-refs";
+    auto text = read_host_file_if_present(root, file, size_caps::packed_refs);
     if (!text) return; // no packed refs
     std::string_view rest(*text);
     RefRecord* previous = nullptr;
     for (int line_number = 1; !rest.empty(); ++line_number) {
         auto eol = rest.find('\n');
         if (eol == std::string_view::npos)
-            throw GitError(file.string() + " is cut short: line " + std::to_string(line_number) + " has no end");
+            throw GitError(file + " is cut short: line " + std::to_string(line_number) + " has no end");
         auto line = rest.substr(0, eol);
         rest.remove_prefix(eol + 1);
         auto malformed = [&] {
-            return GitError(file.string() + ": line " + std::to_string(line_number) + " is malformed");
+            return GitError(file + ": line " + std::to_string(line_number) + " is malformed");
         };
         if (line_number == 1 && line.starts_with("# pack-refs with:")) continue;
         if (line.starts_with("^")) {
@@ -125,30 +109,45 @@ bool ignored_loose_name(const std::string& name)
     return false;
 }
 
-void read_loose_refs(const fs::path& git_dir, RefFiles& out)
+// The loose refs under `dir` (a host path; `name` its ref name), each file
+// read beneath the root. A link is not followed: git writes none.
+void read_loose_refs(const HostRoot& root, const std::string& dir, const std::string& name, RefFiles& out)
 {
-    std::error_code ec;
-    fs::recursive_directory_iterator it(git_dir / "refs", ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        const auto& entry = *it;
-        std::error_code type_ec;
-        if (entry.is_directory(type_ec)) continue;
-        auto name = "refs/" + fs::relative(entry.path(), git_dir / "refs").generic_string();
-        if (ignored_loose_name(name)) continue;
-        if (entry.is_symlink(type_ec) || !entry.is_regular_file(type_ec)) {
-            out.errors.push_back(name + " is not a regular file; not followed");
-            continue;
-        }
-        auto contents = read_whole(entry.path());
-        auto ref = contents ? parse_ref_contents(*contents) : std::nullopt;
-        if (!ref) {
-            out.errors.push_back("broken loose ref " + name);
-            continue;
-        }
-        out.refs[name] = std::move(*ref); // a loose ref wins over its packed copy, peel and all
+    std::vector<std::string> entries;
+    try {
+        if (auto at = root.resolve(dir); !at.exists && at.dangling_link.empty()) return; // no loose refs
+        entries = list_host_directory(root, dir);
+    } catch (const Error& e) {
+        out.errors.push_back(e.what());
+        return;
     }
-    if (ec && ec != std::errc::no_such_file_or_directory)
-        out.errors.push_back("cannot list " + (git_dir / "refs").string() + ": " + ec.message());
+    for (const auto& entry : entries) {
+        auto path = dir + "/" + entry;
+        auto ref = name + "/" + entry;
+        struct stat st{};
+        if (::lstat(root.real(path).c_str(), &st) != 0) continue; // gone since the listing
+        if (S_ISDIR(st.st_mode)) {
+            if (!entry.starts_with(".")) read_loose_refs(root, path, ref, out);
+            continue;
+        }
+        if (ignored_loose_name(ref)) continue;
+        if (!S_ISREG(st.st_mode)) {
+            out.errors.push_back(ref + " is not a regular file; not followed");
+            continue;
+        }
+        std::optional<RefRecord> parsed;
+        try {
+            parsed = parse_ref_contents(read_host_file(root, path, size_caps::git_ref));
+        } catch (const Error& e) {
+            out.errors.push_back(e.what());
+            continue;
+        }
+        if (!parsed) {
+            out.errors.push_back("broken loose ref " + ref);
+            continue;
+        }
+        out.refs[ref] = std::move(*parsed); // a loose ref wins over its packed copy, peel and all
+    }
 }
 
 } // namespace
@@ -165,16 +164,15 @@ std::optional<git_oid> RefFiles::resolve(const RefRecord& ref) const
     return std::nullopt;
 }
 
-RefFiles read_ref_files(const fs::path& git_dir)
+RefFiles read_ref_files(const HostRoot& root, const std::string& git_dir)
 {
     RefFiles out;
-    auto head = read_whole(git_dir / "HEAD");
-    if (!head) throw GitError("cannot read " + (git_dir / "HEAD").string());
-    auto parsed = parse_ref_contents(*head);
-    if (!parsed) throw GitError((git_dir / "HEAD").string() + " is malformed");
+    auto head_path = git_dir + "/HEAD";
+    auto parsed = parse_ref_contents(read_host_file(root, head_path, size_caps::git_ref));
+    if (!parsed) throw GitError(head_path + " is malformed");
     out.head = std::move(*parsed);
-    read_packed_refs(git_dir, out);
-    read_loose_refs(git_dir, out);
+    read_packed_refs(root, git_dir, out);
+    read_loose_refs(root, git_dir + "/refs", "refs", out);
     return out;
 }
 

@@ -8,8 +8,8 @@
 #pragma once
 
 #include "libforensic/git/libgit2.hpp"
+#include "libforensic/util/host_root.hpp"
 
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,8 +33,10 @@ struct RefFiles {
     std::optional<git_oid> resolve(const RefRecord& ref) const;
 };
 
-// Throws GitError naming the file when HEAD is missing or unreadable, or
-// packed-refs is malformed or cut short.
-RefFiles read_ref_files(const std::filesystem::path& git_dir);
+// `git_dir` is a host path, every file read beneath `root`
+// (util/host_files.hpp). Throws GitError naming the file when packed-refs
+// is malformed or cut short, InputError or PathError when HEAD is missing,
+// unreadable or not a regular file inside the root.
+RefFiles read_ref_files(const HostRoot& root, const std::string& git_dir);
 
 } // namespace forensic::git

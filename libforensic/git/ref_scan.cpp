@@ -53,12 +53,11 @@ HeadState head_of(const RefFiles& files)
 
 } // namespace
 
-RefScan scan_refs(git_repository* repo, TagMemo* memo)
+RefScan scan_refs(git_repository* repo, RefFiles files, TagMemo* memo)
 {
     git_odb* raw_odb = nullptr;
     check(git_repository_odb(&raw_odb, repo), "cannot open the object database");
     Odb odb(raw_odb);
-    auto files = read_ref_files(git_repository_path(repo));
 
     RefScan scan;
     scan.head = head_of(files);

@@ -40,9 +40,11 @@ struct RefScan {
     std::vector<std::string> errors; // refs that could not be read, each naming the ref
 };
 
-// Throws GitError when the refs cannot be read at all (HEAD unreadable, a
-// truncated packed-refs); a single unreadable ref is reported in `errors`.
+struct RefFiles;
+
+// The refs of `files` (read_ref_files, ref_files.hpp) with the objects they
+// name read from `repo`; a single unreadable ref is reported in `errors`.
 // A memo (tag_memo.hpp) spares reading tag objects read before.
-RefScan scan_refs(git_repository* repo, TagMemo* memo = nullptr);
+RefScan scan_refs(git_repository* repo, RefFiles files, TagMemo* memo = nullptr);
 
 } // namespace forensic::git

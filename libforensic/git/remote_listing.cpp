@@ -1,7 +1,5 @@
 #include "libforensic/git/remote_listing.hpp"
 
-#include "libforensic/git/local_listing.hpp"
-
 #include <algorithm>
 #include <map>
 
@@ -13,12 +11,6 @@ constexpr std::string_view heads_prefix = "refs/heads/";
 constexpr std::string_view peeled_suffix = "^{}";
 
 } // namespace
-
-RemoteListing list_remote(const std::string& url)
-{
-    if (auto path = local_path_of(url)) return list_local_repository(*path);
-    return list_remote_by_transport(url);
-}
 
 RemoteListing list_remote_by_transport(const std::string& url)
 {

@@ -1,5 +1,5 @@
 // The refs a remote advertises, listed live (what `git ls-remote` shows)
-// through a detached libgit2 remote, or for a repository on this machine read
+// through a detached libgit2 remote, or for a repository of the host read
 // directly (local_listing.hpp): nothing is written, nothing is fetched.
 #pragma once
 
@@ -29,12 +29,11 @@ struct RemoteListing {
     std::vector<AdvertisedTag> tags;
 };
 
-// Throws GitError when the remote cannot be reached or listed; its message
-// may quote `url` as given, credentials and all, for the caller to scrub.
-RemoteListing list_remote(const std::string& url);
-
-// The same through libgit2's transport for every URL, local paths included
-// (list_remote reads those directly; the two agree, see the tests).
+// Lists `url` through libgit2's transport. Throws GitError when the remote
+// cannot be reached or listed; its message may quote `url` as given,
+// credentials and all, for the caller to scrub. A repository on the host is
+// read directly instead, under the root (local_listing.hpp; the two agree,
+// see the tests): libgit2 would read a local path on this machine.
 RemoteListing list_remote_by_transport(const std::string& url);
 
 } // namespace forensic::git

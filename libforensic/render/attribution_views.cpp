@@ -1,7 +1,7 @@
 #include "libforensic/render/attribution_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
-#include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
 
@@ -20,13 +20,14 @@ std::string evidence_line(const analyze::Evidence& e)
     std::string where;
     if (e.snapshot) where += "snapshot " + std::to_string(*e.snapshot);
     if (e.event_time) where += std::string(where.empty() ? "" : ", ") + format_rfc3339(*e.event_time);
-    return std::string(e.decides ? "* " : "") + e.source + " " + printable(e.subject) + " " + printable(e.key) + " = " +
-           printable(e.value) + (where.empty() ? "" : " (" + where + ")") +
-           (e.meaning.empty() ? "" : ": " + printable(e.meaning));
+    return std::string(e.decides ? "* " : "") + escape_terminal(e.source) + " " + escape_terminal(e.subject) + " " +
+           escape_terminal(e.key) + " = " + escape_terminal(e.value) + (where.empty() ? "" : " (" + where + ")") +
+           (e.meaning.empty() ? "" : ": " + escape_terminal(e.meaning));
 }
 
 } // namespace
 
+// The blast-radius cells as plain text; each output escapes them its own way.
 std::string latest_text(const analyze::BlastRow& row)
 {
     if (!row.latest) return "-";
@@ -80,15 +81,17 @@ ordered_json attribution_json(const analyze::Attribution& a)
 
 std::string attribution_text(const analyze::Attribution& a)
 {
-    std::string out = "attribution of " + a.recipe + "'s stamp on " + a.host + (a.run ? " (run " + *a.run + ")" : "") +
-                      "\n  expected  " + a.expected + "\n  observed  " + a.observed + "\n  which is  " +
-                      printable(a.observed_is) + "\n  window    good " +
+    std::string out = "attribution of " + escape_terminal(a.recipe) + "'s stamp on " + escape_terminal(a.host) +
+                      (a.run ? " (run " + escape_terminal(*a.run) + ")" : "") + "\n  expected  " +
+                      escape_terminal(a.expected) + "\n  observed  " + escape_terminal(a.observed) +
+                      "\n  which is  " + escape_terminal(a.observed_is) + "\n  window    good " +
                       (a.window.good ? format_rfc3339(*a.window.good) : "?") + ", bad " +
-                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " + a.verdict + " (" +
-                      printable(a.verdict_reason) + ")\n";
+                      (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " +
+                      escape_terminal(a.verdict) + " (" + escape_terminal(a.verdict_reason) + ")\n";
     for (const auto& h : a.hypotheses) {
-        out += "\n" + std::string(to_string(h.status)) + "  " + h.id + "\n  " + printable(h.summary) + "\n";
-        if (!h.missing.empty()) out += "  missing: " + printable(h.missing) + "\n";
+        out += "\n" + std::string(to_string(h.status)) + "  " + escape_terminal(h.id) + "\n  " +
+               escape_terminal(h.summary) + "\n";
+        if (!h.missing.empty()) out += "  missing: " + escape_terminal(h.missing) + "\n";
         for (const auto& e : h.evidence) out += "    - " + evidence_line(e) + "\n";
     }
     return out;
@@ -117,21 +120,26 @@ ordered_json blast_radius_json(const analyze::BlastRadius& r)
 
 std::string blast_radius_text(const analyze::BlastRadius& r)
 {
-    std::string out = "blast radius on " + r.host + " as of snapshot " + std::to_string(r.as_of.id) + " (" +
-                      format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
+    std::string out = "blast radius on " + escape_terminal(r.host) + " as of snapshot " + std::to_string(r.as_of.id) +
+                      " (" + format_rfc3339(r.as_of.taken_at) + "): " + std::to_string(r.rows.size()) + " recipes\n";
     Table table({"status", "recipe", "latest upgrade", "signature", "evidence"});
-    for (const auto& row : r.rows) table.add(blast_row_cells(row));
+    for (const auto& row : r.rows) {
+        auto cells = blast_row_cells(row);
+        for (auto& cell : cells) cell = escape_terminal(cell);
+        table.add(cells);
+    }
     return out + table.str();
 }
 
 std::string blast_radius_markdown(const analyze::BlastRadius& r)
 {
-    std::string out = "**Blast radius on " + r.host + "** as of snapshot " + std::to_string(r.as_of.id) + " (" +
-                      format_rfc3339(r.as_of.taken_at) + ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
+    std::string out = "**Blast radius on " + escape_markdown(r.host) + "** as of snapshot " +
+                      std::to_string(r.as_of.id) + " (" + format_rfc3339(r.as_of.taken_at) +
+                      ")\n\n| status | recipe | latest upgrade | signature | evidence |\n"
                       "|---|---|---|---|---|\n";
     for (const auto& row : r.rows) {
         std::string line = "|";
-        for (const auto& cell : blast_row_cells(row)) line += " " + cell + " |";
+        for (const auto& cell : blast_row_cells(row)) line += " " + escape_markdown(cell) + " |";
         out += line + "\n";
     }
     return out;

@@ -1,4 +1,5 @@
 #include "libforensic/render/chart_svg.hpp"
+#include "libforensic/render/escape.hpp"
 
 #include "libforensic/util/utf8.hpp"
 
@@ -6,22 +7,6 @@
 #include <cstdio>
 
 namespace forensic::render {
-
-std::string html_escape(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string chart_css()
 {
@@ -99,13 +84,13 @@ Placed place(const std::string& label, double at, double left, double right, std
 std::string text_element(const std::string& css, double x, double y, const std::vector<std::string>& lines,
                          const std::string& id = {}, const std::string& title = {})
 {
-    std::string out = "<text class=\"" + css + "\"" + (id.empty() ? "" : " id=\"" + html_escape(id) + "\"") + " x=\"" +
+    std::string out = "<text class=\"" + css + "\"" + (id.empty() ? "" : " id=\"" + escape_html(id) + "\"") + " x=\"" +
                       number(x) + "\" y=\"" + number(y) + "\">" +
-                      (title.empty() ? "" : "<title>" + html_escape(title) + "</title>");
-    if (lines.size() == 1) return out + html_escape(lines.front()) + "</text>\n";
+                      (title.empty() ? "" : "<title>" + escape_html(title) + "</title>");
+    if (lines.size() == 1) return out + escape_html(lines.front()) + "</text>\n";
     for (std::size_t i = 0; i < lines.size(); ++i)
         out += "<tspan x=\"" + number(x) + "\"" + (i ? " dy=\"" + number(line_height) + "\"" : "") + ">" +
-               html_escape(lines[i]) + "</tspan>";
+               escape_html(lines[i]) + "</tspan>";
     return out + "</text>\n";
 }
 
@@ -194,7 +179,7 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
             if (m.at) {
                 mx = x_of(*m.at);
                 rows += "<circle class=\"" + css + "\" cx=\"" + number(mx) + "\" cy=\"" + number(track_y) +
-                        "\" r=\"5\"><title>" + html_escape(title) + "</title></circle>\n";
+                        "\" r=\"5\"><title>" + escape_html(title) + "</title></circle>\n";
             } else {
                 // Inset, so that bounds which touch read as two bars.
                 double x1 = x_of(m.from), x2 = std::max(x_of(m.to), x1 + 3);
@@ -204,7 +189,7 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
                 }
                 mx = (x1 + x2) / 2;
                 rows += "<rect class=\"" + css + "\" x=\"" + number(x1) + "\" y=\"" + number(track_y - 4) + "\" width=\"" +
-                        number(x2 - x1) + "\" height=\"8\" rx=\"2\"><title>" + html_escape(title) + "</title></rect>\n";
+                        number(x2 - x1) + "\" height=\"8\" rx=\"2\"><title>" + escape_html(title) + "</title></rect>\n";
             }
             double elbow = p.x >= mx ? p.x - 2 : std::min(p.x + p.width + 2, mx);
             rows += "<polyline class=\"leader\" points=\"" + number(mx) + "," + number(track_y + 5) + " " + number(mx) + "," +
@@ -230,19 +215,19 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
     for (const auto& s : chart.spans) {
         double x1 = x_of(s.from), x2 = std::max(x_of(s.to), x1 + 2);
         shading += "<rect class=\"span\" x=\"" + number(x1) + "\" y=\"" + number(rows_top) + "\" width=\"" +
-                    number(x2 - x1) + "\" height=\"" + number(bottom - rows_top) + "\"><title>" + html_escape(s.label) +
+                    number(x2 - x1) + "\" height=\"" + number(bottom - rows_top) + "\"><title>" + escape_html(s.label) +
                     "</title></rect>\n";
     }
     for (const auto& i : chart.instants) {
         double x = x_of(i.at);
         instants += "<line class=\"instant " + i.css + "\" x1=\"" + number(x) + "\" y1=\"" + number(rows_top - 4) +
-                    "\" x2=\"" + number(x) + "\" y2=\"" + number(bottom) + "\"><title>" + html_escape(i.label) +
+                    "\" x2=\"" + number(x) + "\" y2=\"" + number(bottom) + "\"><title>" + escape_html(i.label) +
                     "</title></line>\n";
     }
     // Bands first, then the grid and the shading over them, then marks and labels.
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart " + css_class + "\" width=\"" + number(w) +
            "\" height=\"" + number(bottom + 4) + "\" viewBox=\"0 0 " + number(w) + " " + number(bottom + 4) +
-           "\" role=\"img\" aria-label=\"" + html_escape(chart.title) + "\">\n" + header + bands + grid + shading +
+           "\" role=\"img\" aria-label=\"" + escape_html(chart.title) + "\">\n" + header + bands + grid + shading +
            instants + rows + "</svg>\n";
 }
 

@@ -55,7 +55,4 @@ std::string chart_svg(const Chart& chart, int width, const std::string& css_clas
 // The CSS the chart's classes need, once per page.
 std::string chart_css();
 
-// HTML text with & < > " escaped.
-std::string html_escape(std::string_view text);
-
 } // namespace forensic::render

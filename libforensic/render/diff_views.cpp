@@ -1,8 +1,8 @@
 #include "libforensic/render/diff_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/snapshot_views.hpp"
 #include "libforensic/render/table.hpp"
-#include "libforensic/util/utf8.hpp"
 
 namespace forensic::render {
 namespace {
@@ -18,16 +18,18 @@ std::string diff_text(const analyze::DiffResult& diff)
 {
     std::size_t relevant = 0;
     for (const auto& c : diff.changes) relevant += c.stamp_relevant;
-    std::string out = "diff of " + diff.from.host + " from snapshot " + std::to_string(diff.from.id) + " (" +
+    std::string out = "diff of " + escape_terminal(diff.from.host) + " from snapshot " + std::to_string(diff.from.id) + " (" +
                       format_rfc3339(diff.from.taken_at) + ") to " + std::to_string(diff.to.id) + " (" +
                       format_rfc3339(diff.to.taken_at) + "): " + std::to_string(diff.changes.size()) + " changes, " +
                       std::to_string(relevant) + " stamp-relevant (*)\n";
     Table table;
     for (const auto& c : diff.changes) {
-        std::string values = c.change == analyze::Change::added     ? "+ " + printable(*c.after)
-                             : c.change == analyze::Change::removed ? "- " + printable(*c.before)
-                                                                    : printable(*c.before) + " → " + printable(*c.after);
-        table.add({c.stamp_relevant ? "*" : " ", c.source, printable(c.subject), printable(c.key), values});
+        std::string values = c.change == analyze::Change::added   ? "+ " + escape_terminal(*c.after)
+                             : c.change == analyze::Change::removed ? "- " + escape_terminal(*c.before)
+                                                                    : escape_terminal(*c.before) + " → " +
+                                                                          escape_terminal(*c.after);
+        table.add({c.stamp_relevant ? "*" : " ", escape_terminal(c.source), escape_terminal(c.subject),
+                   escape_terminal(c.key), values});
     }
     return out + table.str();
 }

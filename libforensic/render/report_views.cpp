@@ -1,4 +1,5 @@
 #include "libforensic/render/report_views.hpp"
+#include "libforensic/render/escape.hpp"
 
 #include "libforensic/render/attribution_views.hpp"
 #include "libforensic/render/html_parts.hpp"
@@ -37,8 +38,8 @@ struct Link {
 
 std::string meaning_of(const Link& l)
 {
-    auto text = printable(l.evidence->meaning);
-    for (const auto& m : l.also) text += "; " + printable(m);
+    auto text = escape_terminal(l.evidence->meaning);
+    for (const auto& m : l.also) text += "; " + escape_terminal(m);
     return text;
 }
 
@@ -87,7 +88,7 @@ std::string holder_text(const Report& r, const analyze::Evidence& e)
 
 std::string fact_text(const analyze::Evidence& e)
 {
-    return printable(e.subject) + " " + printable(e.key) + " = " + printable(e.value);
+    return escape_terminal(e.subject) + " " + escape_terminal(e.key) + " = " + escape_terminal(e.value);
 }
 
 std::string status_word(analyze::HypothesisStatus status)
@@ -164,10 +165,10 @@ Chart window_chart(const Report& r, TimeNs from, TimeNs to, const std::string& t
 std::string evidence_item_html(const Report& r, const Link& l)
 {
     const auto& e = *l.evidence;
-    return "<li><span class=\"when\">" + html_escape(link_time(r, l)) + "</span> <span class=\"src\">" +
-           html_escape(e.source) + "</span> <code>" + html_escape(fact_text(e)) + "</code>" +
-           (e.meaning.empty() ? "" : " — " + html_escape(meaning_of(l))) + " <span class=\"held\">[" +
-           html_escape(holder_text(r, e)) + "]</span></li>\n";
+    return "<li><span class=\"when\">" + escape_html(link_time(r, l)) + "</span> <span class=\"src\">" +
+           escape_html(e.source) + "</span> <code>" + escape_html(fact_text(e)) + "</code>" +
+           (e.meaning.empty() ? "" : " — " + escape_html(meaning_of(l))) + " <span class=\"held\">[" +
+           escape_html(holder_text(r, e)) + "]</span></li>\n";
 }
 
 const char* report_css()
@@ -193,7 +194,7 @@ std::string symptom_sentence(const Report& r)
     const auto& a = r.attribution;
     std::string who = r.bad_run ? "Run " + r.bad_run->id + "'s HC1 check" : "The HC1 check";
     return who + " expected " + a.recipe + "'s deployed service to carry the stamp of commit " + a.expected +
-           " and saw " + a.observed + ": " + printable(a.observed_is) + ".";
+           " and saw " + a.observed + ": " + escape_terminal(a.observed_is) + ".";
 }
 
 std::string verdict_sentence(const Report& r)
@@ -206,9 +207,9 @@ std::string verdict_sentence(const Report& r)
                std::to_string(inconclusive) + " of " + std::to_string(r.attribution.hypotheses.size()) +
                " inconclusive): a wrong stamp that nothing recorded explains.";
     }
-    auto out = "Verdict: " + analyze::hypothesis_label(h->id) + " (" + h->id + "). " + printable(h->summary) + ".";
+    auto out = "Verdict: " + analyze::hypothesis_label(h->id) + " (" + h->id + "). " + escape_terminal(h->summary) + ".";
     // Several supported: which one it names, and why.
-    if (r.attribution.verdict_reason.starts_with("first of")) out += " Named " + printable(r.attribution.verdict_reason) + ".";
+    if (r.attribution.verdict_reason.starts_with("first of")) out += " Named " + escape_terminal(r.attribution.verdict_reason) + ".";
     return out;
 }
 
@@ -216,20 +217,20 @@ std::string when_sentence(const Report& r)
 {
     if (!r.verdict_happening) return {};
     const auto& h = r.happenings[*r.verdict_happening];
-    return "When: " + happening_time_text(h, "") + " (" + h.time_desc.text + "): " + printable(h.summary) + ".";
+    return "When: " + happening_time_text(h, "") + " (" + h.time_desc.text + "): " + escape_terminal(h.summary) + ".";
 }
 
 std::string report_html(const Report& r)
 {
     const auto& a = r.attribution;
     std::string title = "Why " + a.recipe + "'s upgrade stamped " + a.observed + " — forensic report";
-    std::string body = "<h1>" + html_escape(title) + "</h1>\n<p class=\"meta\">Host " + html_escape(a.host) +
-                       (r.bad_run ? ", run " + html_escape(r.bad_run->id) : "") + ". Computed from the database alone; "
+    std::string body = "<h1>" + escape_html(title) + "</h1>\n<p class=\"meta\">Host " + escape_html(a.host) +
+                       (r.bad_run ? ", run " + escape_html(r.bad_run->id) : "") + ". Computed from the database alone; "
                        "see <a href=\"#rerun\">how to re-run it</a>.</p>\n";
-    body += "<p class=\"symptom\" id=\"symptom\"><strong>Symptom.</strong> " + html_escape(symptom_sentence(r)) + "</p>\n";
+    body += "<p class=\"symptom\" id=\"symptom\"><strong>Symptom.</strong> " + escape_html(symptom_sentence(r)) + "</p>\n";
     body += std::string("<p class=\"verdict") + (r.verdict() ? "" : " none") + "\" id=\"verdict\"><strong>" +
-            html_escape(verdict_sentence(r)) + "</strong>" +
-            (when_sentence(r).empty() ? "" : "<br><span class=\"struck\">" + html_escape(when_sentence(r)) + "</span>") +
+            escape_html(verdict_sentence(r)) + "</strong>" +
+            (when_sentence(r).empty() ? "" : "<br><span class=\"struck\">" + escape_html(when_sentence(r)) + "</span>") +
             "</p>\n";
     if (const auto* h = r.verdict()) {
         body += "<h2 id=\"evidence\">The evidence, in order</h2>\n<ol class=\"chain\">\n";
@@ -252,14 +253,14 @@ std::string report_html(const Report& r)
     for (const auto& h : a.hypotheses) {
         if (h.id == a.verdict) continue;
         const auto* d = deciding(r, h);
-        std::string decided = !h.missing.empty() ? "Missing: " + printable(h.missing) + "."
+        std::string decided = !h.missing.empty() ? "Missing: " + escape_terminal(h.missing) + "."
                               : !d ? "Nothing recorded decides it."
                                    : "Decided by " + fact_text(*d) +
-                                         (d->meaning.empty() ? "" : " (" + printable(d->meaning) + ")") + ", " +
+                                         (d->meaning.empty() ? "" : " (" + escape_terminal(d->meaning) + ")") + ", " +
                                          holder_text(r, *d) + ".";
         body += "<li><span class=\"status " + status_word(h.status) + "\">" + status_word(h.status) + "</span> <strong>" +
-                html_escape(h.id) + "</strong> — " + html_escape(analyze::hypothesis_label(h.id)) + ": " +
-                html_escape(printable(h.summary)) + ". " + html_escape(decided);
+                escape_html(h.id) + "</strong> — " + escape_html(analyze::hypothesis_label(h.id)) + ": " +
+                escape_html(escape_terminal(h.summary)) + ". " + escape_html(decided);
         if (h.evidence.size() > 1) {
             body += "<details><summary>all " + std::to_string(h.evidence.size()) + " facts</summary><ol class=\"chain\">";
             for (const auto& l : chain_of(r, h)) body += evidence_item_html(r, l);
@@ -271,29 +272,29 @@ std::string report_html(const Report& r)
 
     const auto& b = r.blast_radius;
     body += "<h2 id=\"blast\">Blast radius as of snapshot " + std::to_string(b.as_of.id) + " (" +
-            html_escape(when_text(b.as_of.taken_at)) + ")</h2>\n<table><thead><tr><th>status</th><th>recipe</th>"
+            escape_html(when_text(b.as_of.taken_at)) + ")</h2>\n<table><thead><tr><th>status</th><th>recipe</th>"
             "<th>latest upgrade</th><th>signature</th><th>evidence</th></tr></thead><tbody>\n";
     for (const auto& row : b.rows) {
         body += "<tr>";
-        for (const auto& cell : blast_row_cells(row)) body += "<td>" + html_escape(printable(cell)) + "</td>";
+        for (const auto& cell : blast_row_cells(row)) body += "<td>" + escape_html(escape_terminal(cell)) + "</td>";
         body += "</tr>\n";
     }
     body += "</tbody></table>\n";
 
-    body += "<h2 id=\"timeline\">What happened, " + html_escape(range_text(r.timeline.from, r.timeline.to)) +
+    body += "<h2 id=\"timeline\">What happened, " + escape_html(range_text(r.timeline.from, r.timeline.to)) +
             "</h2>\n" + happenings_table(r.happenings, false, "happening-");
 
     body += "<h2 id=\"rerun\">How to re-run it</h2>\n<p>Database <code>" +
-            html_escape(r.database.empty() ? "(default)" : r.database) + "</code>, host <code>" + html_escape(a.host) +
+            escape_html(r.database.empty() ? "(default)" : r.database) + "</code>, host <code>" + escape_html(a.host) +
             "</code>: " + std::to_string(r.snapshots.size()) +
             " snapshots. Export them as bundles, import them into a fresh database and run the same commands; the "
             "output is the same, byte for byte.</p>\n<pre>";
-    for (const auto& c : r.commands) body += html_escape(c) + "\n";
+    for (const auto& c : r.commands) body += escape_html(c) + "\n";
     body += "</pre>\n<table><thead><tr><th>snapshot</th><th>taken (UTC)</th><th>kind</th><th>status</th></tr></thead>"
             "<tbody>\n";
     for (const auto& s : r.snapshots)
         body += "<tr><td>" + std::to_string(s.id) + "</td><td>" + format_rfc3339(s.taken_at) + "</td><td>" +
-                to_string(s.kind) + "</td><td>" + html_escape(s.status) + "</td></tr>\n";
+                to_string(s.kind) + "</td><td>" + escape_html(s.status) + "</td></tr>\n";
     body += "</tbody></table>\n";
     return html_page(title, report_css(), body);
 }
@@ -301,17 +302,17 @@ std::string report_html(const Report& r)
 std::string report_markdown(const Report& r)
 {
     const auto& a = r.attribution;
-    std::string out = "## Why " + markdown_cell(a.recipe) + "'s upgrade stamped " + markdown_code(a.observed) + "\n\n";
-    out += "**Symptom.** " + markdown_cell(symptom_sentence(r)) + "\n\n";
-    out += "**" + markdown_cell(verdict_sentence(r)) + "**" +
-           (when_sentence(r).empty() ? "" : " " + markdown_cell(when_sentence(r))) + "\n\n";
+    std::string out = "## Why " + escape_markdown(a.recipe) + "'s upgrade stamped " + escape_markdown_code_cell(a.observed) + "\n\n";
+    out += "**Symptom.** " + escape_markdown(symptom_sentence(r)) + "\n\n";
+    out += "**" + escape_markdown(verdict_sentence(r)) + "**" +
+           (when_sentence(r).empty() ? "" : " " + escape_markdown(when_sentence(r))) + "\n\n";
     if (const auto* h = r.verdict()) {
         out += "### The evidence, in order\n\n";
         int n = 0;
         for (const auto& l : chain_of(r, *h))
             out += std::to_string(++n) + ". " + link_time(r, l) + " — " + l.evidence->source + " " +
-                   markdown_code(fact_text(*l.evidence)) +
-                   (l.evidence->meaning.empty() ? "" : ": " + markdown_cell(meaning_of(l))) + " (" +
+                   escape_markdown_code_cell(fact_text(*l.evidence)) +
+                   (l.evidence->meaning.empty() ? "" : ": " + escape_markdown(meaning_of(l))) + " (" +
                    holder_text(r, *l.evidence) + ")\n";
         out += "\n";
     }
@@ -324,7 +325,7 @@ std::string report_markdown(const Report& r)
     for (auto kind : chart_rows)
         for (const auto& h : r.happenings) {
             if (analyze::row_of(h) != kind) continue;
-            auto text = markdown_cell(h.summary);
+            auto text = escape_markdown(h.summary);
             out += std::string("| ") + to_string(kind) + " | " + happening_time_text(h, "") + " | " + h.time_desc.label +
                    " | " + (h.stamp_relevant ? "**" + text + "**" : text) + " | " + std::to_string(h.evidence_snapshot) +
                    " |\n";
@@ -332,17 +333,17 @@ std::string report_markdown(const Report& r)
     out += "\n### Every hypothesis\n\n";
     for (const auto& h : a.hypotheses) {
         if (h.id == a.verdict) continue;
-        out += "- **" + status_word(h.status) + "** " + markdown_code(h.id) + " — " + markdown_cell(analyze::hypothesis_label(h.id)) +
-               ": " + markdown_cell(h.summary) + ". " +
-               (!h.missing.empty() ? "Missing: " + markdown_cell(h.missing) + "."
+        out += "- **" + status_word(h.status) + "** " + escape_markdown_code_cell(h.id) + " — " + escape_markdown(analyze::hypothesis_label(h.id)) +
+               ": " + escape_markdown(h.summary) + ". " +
+               (!h.missing.empty() ? "Missing: " + escape_markdown(h.missing) + "."
                 : !deciding(r, h)  ? std::string("Nothing recorded decides it.")
-                                   : "Decided by " + markdown_code(fact_text(*deciding(r, h))) + ", " +
+                                   : "Decided by " + escape_markdown_code_cell(fact_text(*deciding(r, h))) + ", " +
                                          holder_text(r, *deciding(r, h)) + ".") +
                "\n";
     }
     out += "\n### Blast radius\n\n" + blast_radius_markdown(r.blast_radius);
-    out += "\n### How to re-run it\n\nDatabase " + markdown_code(r.database.empty() ? std::string("(default)") : r.database) +
-           ", host " + markdown_code(a.host) + ", snapshots";
+    out += "\n### How to re-run it\n\nDatabase " + escape_markdown_code_cell(r.database.empty() ? std::string("(default)") : r.database) +
+           ", host " + escape_markdown_code_cell(a.host) + ", snapshots";
     for (const auto& s : r.snapshots) out += " " + std::to_string(s.id);
     out += ":\n\n```sh\n";
     for (const auto& c : r.commands) out += c + "\n";

@@ -1,7 +1,7 @@
 #include "libforensic/render/snapshot_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
-#include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
 #include <map>
@@ -44,14 +44,14 @@ ordered_json stored_fact_json(const StoredFact& f)
 std::string write_summary_text(const WriteSummary& summary)
 {
     const auto& s = summary.snapshot;
-    std::string out = "snapshot " + std::to_string(s.id) + " of " + s.host + " taken " + format_rfc3339(s.taken_at) +
-                      " (" + s.status + ")\n";
+    std::string out = "snapshot " + std::to_string(s.id) + " of " + escape_terminal(s.host) + " taken " +
+                      format_rfc3339(s.taken_at) + " (" + escape_terminal(s.status) + ")\n";
     Table table({"collector", "status", "opened", "closed", "unchanged", "errors", "error"});
     for (const auto& c : summary.collectors) {
         bool ran = c.status == CollectorStatus::ok;
-        table.add({c.collector, to_string(c.status), ran ? std::to_string(c.opened) : "-",
+        table.add({escape_terminal(c.collector), to_string(c.status), ran ? std::to_string(c.opened) : "-",
                    ran ? std::to_string(c.closed) : "-", ran ? std::to_string(c.unchanged) : "-",
-                   ran ? std::to_string(c.errors) : "-", printable(c.error)});
+                   ran ? std::to_string(c.errors) : "-", escape_terminal(c.error)});
     }
     return out + table.str("  ");
 }
@@ -68,8 +68,8 @@ std::string snapshot_list_text(const std::vector<SnapshotInfo>& snapshots)
 {
     Table table({"id", "host", "taken_at", "kind", "status", "forensic"});
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
-        table.add({std::to_string(it->id), it->host, format_rfc3339(it->taken_at), to_string(it->kind), it->status,
-                   it->tool_version});
+        table.add({std::to_string(it->id), escape_terminal(it->host), format_rfc3339(it->taken_at), to_string(it->kind),
+                   escape_terminal(it->status), escape_terminal(it->tool_version)});
     return table.str();
 }
 
@@ -103,14 +103,15 @@ std::string show_text(const SnapshotState& state)
 {
     const auto& s = state.snapshot;
     bool watch = s.kind == SnapshotKind::watch;
-    std::string out = (watch ? "watch record " : "snapshot ") + std::to_string(s.id) + " of " + s.host + " taken " +
-                      format_rfc3339(s.taken_at) + " (" + s.status + ", forensic " + s.tool_version + ")\n";
+    std::string out = (watch ? "watch record " : "snapshot ") + std::to_string(s.id) + " of " + escape_terminal(s.host) +
+                      " taken " + format_rfc3339(s.taken_at) + " (" + escape_terminal(s.status) + ", forensic " +
+                      escape_terminal(s.tool_version) + ")\n";
     std::map<std::string, const CollectorRunInfo*> runs;
     for (const auto& c : state.collectors) {
         runs[c.collector] = &c;
         if (c.status != CollectorStatus::ok)
-            out += "collector " + c.collector + " " + to_string(c.status) + (c.error.empty() ? "" : ": " + c.error) +
-                   "\n";
+            out += "collector " + escape_terminal(c.collector) + " " + to_string(c.status) +
+                   (c.error.empty() ? "" : ": " + escape_terminal(c.error)) + "\n";
     }
     std::string source, subject;
     Table table;
@@ -123,9 +124,10 @@ std::string show_text(const SnapshotState& state)
             flush();
             source = f.source;
             subject = f.subject;
-            out += "\n" + source + " " + subject + carried_note(runs, source, subject, watch) + "\n";
+            out += "\n" + escape_terminal(source) + " " + escape_terminal(subject) +
+                   carried_note(runs, source, subject, watch) + "\n";
         }
-        table.add({printable(f.key), printable(f.value)});
+        table.add({escape_terminal(f.key), escape_terminal(f.value)});
     }
     flush();
     return out;

@@ -4,7 +4,7 @@
 #include "libforensic/render/html_parts.hpp"
 #include "libforensic/render/timeline_views.hpp"
 
-#include "libforensic/util/utf8.hpp"
+#include "libforensic/render/escape.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +15,7 @@ std::string html_page(const std::string& title, const std::string& css, const st
 {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
-           html_escape(title) +
+           escape_html(title) +
            "</title>\n<style>\n"
            "*{box-sizing:border-box}\n"
            "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;padding:16px 20px;max-width:1200px;color:#1d1d1f}\n"
@@ -50,8 +50,8 @@ ChartMark happening_mark(const analyze::Happening& h, const std::string& id)
         m.to = *h.not_after;
     }
     auto when = happening_time_text(h, "");
-    m.label = (h.time ? clock_text(*h.time) : "") + (h.time ? " " : "") + printable(h.summary);
-    m.title = when + " (" + h.time_desc.text + "): " + printable(h.summary) + " [snapshot " +
+    m.label = (h.time ? clock_text(*h.time) : "") + (h.time ? " " : "") + escape_terminal(h.summary);
+    m.title = when + " (" + h.time_desc.text + "): " + escape_terminal(h.summary) + " [snapshot " +
               std::to_string(h.evidence_snapshot) + "]";
     m.relevant = h.stamp_relevant;
     m.id = id;
@@ -70,14 +70,14 @@ std::string happenings_table(const std::vector<analyze::Happening>& happenings, 
         std::string facts = "<table class=\"facts\">";
         for (const auto* e : h.facts)
             facts += "<tr><td>" + std::string(e->stamp_relevant ? "*" : "") + "</td><td><code>" +
-                     html_escape(printable(e->key)) + "</code></td><td>" + html_escape(change_text(*e)) + "</td></tr>";
+                     escape_html(escape_terminal(e->key)) + "</code></td><td>" + escape_html(change_text(*e)) + "</td></tr>";
         facts += "</table>";
         out += "<tr id=\"" + id_prefix + std::to_string(i + 1) + "\"" + (h.stamp_relevant ? " class=\"relevant\"" : "") +
-               "><td>" + std::to_string(i + 1) + "</td><td class=\"when\">" + html_escape(happening_time_text(h, "")) +
-               "<span class=\"basis\" title=\"" + html_escape(h.time_desc.text) + "\">" + html_escape(h.time_desc.label) +
-               "</span></td><td>" + html_escape(printable(h.summary)) + "<details" + (facts_open ? " open" : "") + "><summary>" +
+               "><td>" + std::to_string(i + 1) + "</td><td class=\"when\">" + escape_html(happening_time_text(h, "")) +
+               "<span class=\"basis\" title=\"" + escape_html(h.time_desc.text) + "\">" + escape_html(h.time_desc.label) +
+               "</span></td><td>" + escape_html(escape_terminal(h.summary)) + "<details" + (facts_open ? " open" : "") + "><summary>" +
                std::to_string(h.facts.size()) + (h.facts.size() == 1 ? " fact" : " facts") + " (" +
-               html_escape(h.source) + " " + html_escape(printable(h.subject)) + ")</summary>" + facts +
+               escape_html(h.source) + " " + escape_html(escape_terminal(h.subject)) + ")</summary>" + facts +
                "</details></td><td>" + std::to_string(h.evidence_snapshot) + "</td></tr>\n";
     }
     return out + "</tbody></table>\n";
@@ -121,7 +121,7 @@ std::string timeline_html(const analyze::Timeline& t, TimelineDetail detail)
             if (happenings[i].source == source) row.marks.push_back(happening_mark(happenings[i], "label-" + std::to_string(i + 1)));
         chart.rows.push_back(std::move(row));
     }
-    std::string body = "<h1>" + html_escape(title) + "</h1>\n<p>" + std::to_string(happenings.size()) + " happenings (" +
+    std::string body = "<h1>" + escape_html(title) + "</h1>\n<p>" + std::to_string(happenings.size()) + " happenings (" +
                        std::to_string(facts) + " facts), " + std::to_string(relevant) +
                        " stamp-relevant (red). A dot is a happening at the time its facts carry; a bar, one seen only "
                        "between two snapshots. The table below gives each one's time basis and its facts.</p>\n" +

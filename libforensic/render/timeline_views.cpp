@@ -1,5 +1,6 @@
 #include "libforensic/render/timeline_views.hpp"
 
+#include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
 #include "libforensic/util/utf8.hpp"
 
@@ -83,7 +84,7 @@ ordered_json event_jsonl(const analyze::TimelineEvent& e, const analyze::Happeni
         {"datetime", format_rfc3339(at)},
         {"timestamp", at / 1000},
         {"timestamp_desc", desc},
-        {"message", h.summary + " | " + printable(e.key) + " " + change_text(e)},
+        {"message", escape_terminal(h.summary) + " | " + escape_terminal(e.key) + " " + change_text(e)},
         {"data_type", "forensic:" + e.source},
         {"source", e.source},
         {"subject", e.subject},
@@ -106,37 +107,6 @@ std::string dump(const ordered_json& doc, int indent)
 }
 
 } // namespace
-
-std::string markdown_cell(std::string_view text)
-{
-    std::string out;
-    for (char c : printable(text)) {
-        switch (c) {
-        case '|': out += "\\|"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string markdown_code(std::string_view text)
-{
-    // CommonMark: a fence of more backticks than any run inside, padded
-    // when the text starts or ends with one; | escaped for a table.
-    auto body = printable(text);
-    std::size_t longest = 0, run = 0;
-    for (char c : body) {
-        run = c == '`' ? run + 1 : 0;
-        longest = std::max(longest, run);
-    }
-    std::string fence(longest + 1, '`'), out;
-    for (char c : body) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    bool pad = !out.empty() && (out.front() == '`' || out.back() == '`');
-    return fence + (pad ? " " : "") + out + (pad ? " " : "") + fence;
-}
 
 std::string clock_text(TimeNs t)
 {
@@ -173,11 +143,11 @@ std::string happening_time_text(const analyze::Happening& h, const std::string& 
 std::string change_text(const analyze::TimelineEvent& e)
 {
     switch (e.change) {
-    case analyze::Change::added: return "+ " + printable(e.after.value_or(""));
-    case analyze::Change::removed: return "- " + printable(e.before.value_or(""));
+    case analyze::Change::added: return "+ " + escape_terminal(e.after.value_or(""));
+    case analyze::Change::removed: return "- " + escape_terminal(e.before.value_or(""));
     case analyze::Change::changed: break;
     }
-    return printable(e.before.value_or("")) + " → " + printable(e.after.value_or(""));
+    return escape_terminal(e.before.value_or("")) + " → " + escape_terminal(e.after.value_or(""));
 }
 
 TimelineWriter::TimelineWriter(TimelineFormat format, TimeNs from, TimeNs to, Sink sink, TimelineDetail detail)
@@ -244,12 +214,12 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
         events_ += h.facts.size();
         auto mark = h.stamp_relevant ? "*" : " ";
         if (format_ == TimelineFormat::markdown) {
-            std::string text = markdown_cell(h.summary);
+            std::string text = escape_markdown(h.summary);
             if (h.stamp_relevant) text = "**" + text + "**";
             if (detail_.facts)
                 for (const auto* e : h.facts)
-                    text += "<br>" + std::string(e->stamp_relevant ? "\\* " : "") + markdown_code(e->key) + " " +
-                            markdown_cell(change_text(*e));
+                    text += "<br>" + std::string(e->stamp_relevant ? "\\* " : "") + escape_markdown_code_cell(e->key) + " " +
+                            escape_markdown(change_text(*e));
             body_ += "| " + happening_time_text(h, "") + " | " + h.time_desc.label + " | " + text + " | " +
                      std::to_string(h.evidence_snapshot) + " |\n";
             continue;
@@ -267,10 +237,11 @@ void TimelineWriter::add(const std::vector<analyze::TimelineEvent>& events)
         };
         // A bounded time is its own basis: the two snapshots it lies between.
         std::string head = (h.time ? pad(when, 19) + pad(h.time_desc.label, 12) : pad(when, 31)) + mark + " ";
-        body_ += wrapped(head, h.summary + " [" + std::to_string(h.evidence_snapshot) + "]", std::string(8, ' ')) + "\n";
+        body_ += wrapped(head, escape_terminal(h.summary) + " [" + std::to_string(h.evidence_snapshot) + "]",
+                         std::string(8, ' ')) + "\n";
         if (detail_.facts) {
             Table table;
-            for (const auto* e : h.facts) table.add({e->stamp_relevant ? "*" : " ", printable(e->key), change_text(*e)});
+            for (const auto* e : h.facts) table.add({e->stamp_relevant ? "*" : " ", escape_terminal(e->key), change_text(*e)});
             body_ += table.str("        ");
         }
     }
@@ -287,14 +258,14 @@ void TimelineWriter::finish(const std::string& host)
     case TimelineFormat::jsonl:
         break;
     case TimelineFormat::markdown:
-        sink_("**Timeline of " + markdown_cell(host) + "**, " + range_text(from_, to_) + ": " + counts + " (**bold**)" +
+        sink_("**Timeline of " + escape_markdown(host) + "**, " + range_text(from_, to_) + ": " + counts + " (**bold**)" +
               (detail_.relevant_only ? ", only those" : "") + "\n\n");
         sink_(happenings_ ? "| time (UTC) | basis | happening | snapshot |\n|---|---|---|---|\n"
                           : "_Nothing happened in this range._\n");
         sink_(body_);
         break;
     case TimelineFormat::text:
-        sink_("timeline of " + host + ", " + range_text(from_, to_) + "\n" + counts + " (*)" +
+        sink_("timeline of " + escape_terminal(host) + ", " + range_text(from_, to_) + "\n" + counts + " (*)" +
               (detail_.relevant_only ? ", only those" : "") +
               (happenings_ ? "; a … b: between two snapshots; [N]: forensic show N" : "") + "\n");
         sink_(happenings_ ? std::string_view(body_) : std::string_view("nothing happened in this range\n"));

@@ -72,10 +72,4 @@ std::string range_text(TimeNs from, TimeNs to);
 // "before → after", "+ after" or "- before".
 std::string change_text(const analyze::TimelineEvent& event);
 
-// Markdown text from the host, for a table cell or a line: printable, with |
-// escaped and < > & as entities (no HTML of its own reaches the page).
-std::string markdown_cell(std::string_view text);
-// The same as a code span, fenced so no backtick inside can end it.
-std::string markdown_code(std::string_view text);
-
 } // namespace forensic::render

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,7 +46,28 @@ std::string host_join(std::string_view dir, std::string_view name)
     return out;
 }
 
-HostRoot::HostRoot(std::filesystem::path root, std::string home) : root_(std::move(root)), home_(std::move(home))
+struct HostRoot::Directory {
+    std::once_flag opened;
+    int fd = -1;
+    int error = 0;
+    ~Directory()
+    {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+int HostRoot::directory_fd() const
+{
+    std::call_once(directory_->opened, [&] {
+        directory_->fd = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        directory_->error = errno;
+    });
+    errno = directory_->error;
+    return directory_->fd;
+}
+
+HostRoot::HostRoot(std::filesystem::path root, std::string home)
+    : root_(std::move(root)), home_(std::move(home)), directory_(std::make_shared<Directory>())
 {
     if (home_.empty()) {
         const char* env = std::getenv("HOME");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,11 +41,17 @@ public:
     // The path on this machine of an already resolved host path.
     std::filesystem::path real(std::string_view resolved_host_path) const;
 
+    // The root directory opened (O_PATH) once and shared by copies, to open
+    // files beneath it (host_files.hpp); -1, with errno, when it cannot be.
+    int directory_fd() const;
+
 private:
     ResolvedPath walk(const std::vector<std::string>& pending, bool follow_last, std::string_view original) const;
 
+    struct Directory;
     std::filesystem::path root_;
     std::string home_;
+    std::shared_ptr<Directory> directory_;
 };
 
 // Joins host path components: join("/a", "b") == "/a/b".

@@ -90,31 +90,6 @@ std::string to_valid_utf8(std::string_view text, std::string_view backslash, std
     return out;
 }
 
-std::string printable(std::string_view text)
-{
-    auto needs_escape = [](char ch) {
-        auto c = static_cast<unsigned char>(ch);
-        return c < 0x20 || c == 0x7f;
-    };
-    // Most text has nothing to escape: copied whole.
-    auto first = std::find_if(text.begin(), text.end(), needs_escape);
-    std::string out(text.begin(), first);
-    if (first == text.end()) return out;
-    out.reserve(text.size() + 8);
-    for (char ch : text.substr(static_cast<std::size_t>(first - text.begin()))) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '\n')
-            out += "\\n";
-        else if (c == '\t')
-            out += "\\t";
-        else if (c < 0x20 || c == 0x7f)
-            out += hex_escape(c);
-        else
-            out += ch;
-    }
-    return out;
-}
-
 std::size_t code_points(std::string_view text)
 {
     std::size_t n = 0;

@@ -1,5 +1,6 @@
 // Host data may hold any bytes (ref names, labels); the store and every output
-// hold valid UTF-8, with other bytes written as \xNN.
+// hold valid UTF-8, with other bytes written as \xNN. What each output kind
+// escapes beyond that is render/escape.hpp's.
 #pragma once
 
 #include <string>
@@ -17,9 +18,6 @@ bool is_valid_utf8(std::string_view text);
 // `escaped_at`, when given, receives the offset in `text` of each byte escaped.
 std::string to_valid_utf8(std::string_view text, std::string_view backslash = "\\",
                           std::vector<std::size_t>* escaped_at = nullptr);
-
-// For one-line text output: control characters as \n, \t, \xNN.
-std::string printable(std::string_view text);
 
 // Code points in valid UTF-8 text (what a terminal column or a label is
 // measured in here), and the text cut to at most `n` of them.

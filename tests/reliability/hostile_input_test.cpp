@@ -9,6 +9,7 @@
 // host is still recorded; every output is valid UTF-8; nothing hangs.
 #include "support/process.hpp"
 #include "support/recipe_fixture.hpp"
+#include "support/shown_facts.hpp"
 #include "support/temp_dir.hpp"
 
 #include "libforensic/store/store.hpp"
@@ -142,27 +143,6 @@ ProcessResult bounded(const std::vector<std::string>& args)
     return r;
 }
 
-// "source subject key" → value, from `forensic show --json`.
-std::map<std::string, std::string> shown(const std::string& db, const std::string& snapshot)
-{
-    auto r = bounded({"show", snapshot, "--db", db, "--json"});
-    REQUIRE(r.exit_code == 0);
-    std::map<std::string, std::string> out;
-    auto doc = nlohmann::json::parse(r.out); // named: a range over a temporary's member dangles
-    for (const auto& f : doc["facts"])
-        out[f["source"].get<std::string>() + " " + f["subject"].get<std::string>() + " " + f["key"].get<std::string>()] =
-            f["value"].get<std::string>();
-    return out;
-}
-
-// The fact `name` holds `part`.
-void check_holds(const std::map<std::string, std::string>& facts, const std::string& name, const std::string& part)
-{
-    auto it = facts.find(name);
-    INFO(name << " = " << (it == facts.end() ? "<absent>" : it->second.substr(0, 300)));
-    CHECK((it != facts.end() && it->second.find(part) != std::string::npos));
-}
-
 } // namespace
 
 TEST_CASE("one hostile host: each broken thing an error naming it, the rest recorded, valid output, no hang")
@@ -179,7 +159,7 @@ TEST_CASE("one hostile host: each broken thing an error naming it, the rest reco
     auto first = bounded(snapshot_args(host, db, "2026-06-10T06:00:00Z", "/srv/evidence/services.json"));
     INFO(first.out << first.err);
     CHECK(first.exit_code == 3);
-    auto facts = shown(db, "1");
+    auto facts = shown_facts(db, "1");
 
     // nix: the good generation is whole; each broken one names its link.
     check_holds(facts, "nix generation/1 abra.version", "0.13.0-beta");
@@ -245,7 +225,7 @@ TEST_CASE("one hostile host: each broken thing an error naming it, the rest reco
     auto second = bounded(snapshot_args(host, db, "2026-06-11T06:00:00Z", "/srv/evidence/truncated.json"));
     CHECK(second.exit_code == 3);
     CHECK(second.out.find("/srv/evidence/truncated.json: malformed JSON at line 1") != std::string::npos);
-    auto carried = shown(db, "2");
+    auto carried = shown_facts(db, "2");
     CHECK(carried["swarm hostile_big spec.label:huge"] == huge_label);
 
     // Every output format of every report is valid UTF-8 (JSON that parses).

@@ -4,7 +4,8 @@
 // docker client's registry auth; app .env values; credentials in mirror URLs,
 // FETCH_HEAD, reflog messages, catalogue URLs, labels and CI failure texts;
 // a checkout's git config, untracked and modified files' contents; the abra
-// binary's bytes) is snapshotted twice — through the real docker client and
+// binary's bytes; tokens in URL query strings, secret-named labels and
+// NAME=value assignments, unknown results.json fields) is snapshotted twice — through the real docker client and
 // from a saved array — and then the database file, its live WAL, the bundles
 // and every output format of every command are searched for them.
 #include "support/docker_replay.hpp"
@@ -97,6 +98,15 @@ TEST_CASE("no planted secret reaches the database, its WAL, a bundle or any outp
     CHECK(out["attribute --json"].find("\"verdict\"") != std::string::npos);
     CHECK(out["blast-radius md"].find("discourse") != std::string::npos);
     CHECK(out["wal"].find("eb96de94+U") != std::string::npos);
+    // What is withheld is still seen to be there.
+    CHECK(out["show 2"].find("spec.label:DB_PASSWORD") != std::string::npos);
+    CHECK(out["show 2"].find("(withheld: secret-named label)") != std::string::npos);
+    CHECK(out["show 2"].find("PGPASSWORD=*** pg_dump") != std::string::npos);
+    CHECK(out["show 2"].find("?ref=main&access_token=***") != std::string::npos);
+    CHECK(out["show --json 2"].find("\"extra:attempt\"") != std::string::npos);
+    CHECK(out["show 2"].find("extra:deploy_token") != std::string::npos);
+    CHECK(out["show 2"].find("(withheld: secret-named field)") != std::string::npos);
+    CHECK(out["show 2"].find("(withheld: a string)") != std::string::npos);
     for (const auto& entry : out.all()) {
         for (const auto& secret : FullHost::secrets()) {
             INFO(entry.first << " holds " << secret);

@@ -36,9 +36,11 @@ void discourse_checkout(RecipeHost& recipes)
               "HEAD~1"});
     repo.git({"update-ref", "-m", "pull: from https://ci-bot:S3CR3T-reflog@git.example.org/discourse.git", "HEAD",
               next});
+    repo.git({"update-ref", "-m", "pull: from https://git.example.org/discourse.git?access_token=S3CR3T-reflog-query",
+              "HEAD", next});
     std::ofstream(repo.dir() / ".git/FETCH_HEAD")
-        << repo.rev("HEAD")
-        << "\t\tbranch 'main' of https://ci-bot:S3CR3T-fetch-head@git.example.org/discourse.git\n";
+        << repo.rev("HEAD") << "\t\tbranch 'main' of https://ci-bot:S3CR3T-fetch-head@git.example.org/discourse.git\n"
+        << repo.rev("HEAD") << "\tnot-for-merge\tbranch 'x' of https://git.example.org/d.git?private_token=S3CR3T-fetch-query\n";
     repo.git({"config", "http.extraHeader", "Authorization: Bearer S3CR3T-git-extraheader"});
     // abra's +U overlay (untracked) and a local edit (modified): paths only, never contents.
     repo.write("compose.ccci.yml", "token: S3CR3T-untracked-content\n");
@@ -50,7 +52,8 @@ void n8n_checkout(RecipeHost& recipes)
     auto& repo = recipes.recipe("n8n");
     repo.write("compose.yml", "n8n\n").commit("init");
     // A mirror behind credentials, unreachable here: an error naming no password.
-    repo.git({"remote", "set-url", "origin", "http://ci-bot:S3CR3T-mirror-url@127.0.0.1:1/n8n.git"});
+    repo.git({"remote", "set-url", "origin",
+              "http://ci-bot:S3CR3T-mirror-url@127.0.0.1:1/n8n.git?private_token=S3CR3T-mirror-query"});
 }
 
 void catalogue(HostFixture& host)
@@ -59,7 +62,7 @@ void catalogue(HostFixture& host)
     repo.write("recipes.json", R"({"discourse": {"repository": "https://ci-bot:S3CR3T-catalogue-url@git.example.org/discourse.git",
   "default_branch": "main",
   "versions": [{"0.9.0+3.5.0": {"app": {"image": "discourse/discourse", "tag": "3.5.0", "digest": "sha256:9c2e"}}}]},
- "n8n": {"repository": "https://git.example.org/n8n.git", "versions": []}})");
+ "n8n": {"repository": "https://git.example.org/n8n.git?token=S3CR3T-catalogue-query", "versions": []}})");
     repo.commit("catalogue");
 }
 
@@ -70,7 +73,13 @@ void swarm(HostFixture& host)
     // label quoting a URL with credentials: labels are stored, credentials not.
     std::ifstream in(swarm_fixture("updating.json"));
     auto services = nlohmann::json::parse(in);
-    services[0]["Spec"]["Labels"]["backup.url"] = "s3://ci-bot:S3CR3T-label-url@minio.example.org/backups";
+    auto& labels = services[0]["Spec"]["Labels"];
+    labels["backup.url"] = "s3://ci-bot:S3CR3T-label-url@minio.example.org/backups";
+    // Labels that say secret by name are recorded as there, never their values.
+    labels["DB_PASSWORD"] = "S3CR3T-label-password";
+    labels["com.example.apiToken"] = "S3CR3T-label-token";
+    labels["backup.command"] = "PGPASSWORD=S3CR3T-label-assignment pg_dump";
+    labels["webhook.url"] = "https://hooks.example.org/x?ref=main&access_token=S3CR3T-label-query";
     host.file(FullHost::docker_json, services.dump(1));
 }
 
@@ -87,7 +96,11 @@ void runs(HostFixture& host)
                               {"started", 1781110000.25},
                               {"finished", 1781110900.25},
                               {"failures", {{"upgrade", hc1_failure}}},
-                              {"harness", {{"origin", "https://ci-bot:S3CR3T-results-extra@git.example.org/h.git"}}}};
+                              {"harness", {{"origin", "https://ci-bot:S3CR3T-results-extra@git.example.org/h.git"}}},
+                              // Unknown fields: recorded by name, their values only when a number or boolean.
+                              {"deploy_token", "S3CR3T-results-token"},
+                              {"notes", "S3CR3T-results-unknown-string"},
+                              {"attempt", 2}};
     host.file(dir + "/450/results.json", failing.dump());
     host.file(dir + "/450/upgrade__generic__test_upgrade.xml",
               R"(<testsuites><testsuite name="pytest" tests="1" failures="1" errors="0" skipped="0"/></testsuites>)");

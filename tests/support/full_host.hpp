@@ -4,7 +4,9 @@
 // their bare mirrors, a catalogue checkout, swarm services as a saved inspect
 // array with abra's app env files, and CI runs (JUnit included). A
 // recognisable secret ("S3CR3T-<where>") sits in every field that
-// docs/collectors.md says is never stored.
+// docs/collectors.md says is never stored: credentials in URLs' user-info
+// and query strings, secret-named labels and NAME=value assignments, unknown
+// results.json fields.
 #pragma once
 
 #include "support/recipe_fixture.hpp"

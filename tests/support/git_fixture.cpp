@@ -57,11 +57,23 @@ GitRepo& GitRepo::at(const std::string& date)
     return *this;
 }
 
+GitRepo& GitRepo::cli_config(const std::string& key, const std::string& value)
+{
+    cli_config_.emplace_back(key, value);
+    return *this;
+}
+
 std::string GitRepo::git(const std::vector<std::string>& args)
 {
     std::vector<std::string> argv{"git", "-C", dir_.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return chomp(run_checked(argv, git_env(git_date(clock_))));
+    auto env = git_env(git_date(clock_));
+    env["GIT_CONFIG_COUNT"] = std::to_string(cli_config_.size());
+    for (std::size_t i = 0; i < cli_config_.size(); ++i) {
+        env["GIT_CONFIG_KEY_" + std::to_string(i)] = cli_config_[i].first;
+        env["GIT_CONFIG_VALUE_" + std::to_string(i)] = cli_config_[i].second;
+    }
+    return chomp(run_checked(argv, env));
 }
 
 GitRepo& GitRepo::write(const std::string& relative, const std::string& contents)

@@ -26,6 +26,10 @@ public:
     // then advances it by one minute.
     GitRepo& at(const std::string& date);
 
+    // Config that the git CLI sees in every later command of this repository
+    // and forensic never does (GIT_CONFIG_COUNT in the environment).
+    GitRepo& cli_config(const std::string& key, const std::string& value);
+
     // Runs `git -C dir args...`; returns stdout without its final newline.
     std::string git(const std::vector<std::string>& args);
 
@@ -41,6 +45,7 @@ private:
     explicit GitRepo(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     std::filesystem::path dir_;
+    std::vector<std::pair<std::string, std::string>> cli_config_;
     long long clock_ = 1780293600; // 2026-06-01T06:00:00Z
 };
 

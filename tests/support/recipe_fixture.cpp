@@ -4,9 +4,14 @@
 
 namespace forensic::test {
 
+std::string RecipeHost::mirror_host_path(const std::string& name)
+{
+    return "/srv/mirrors/" + name + ".git";
+}
+
 std::filesystem::path RecipeHost::mirror_path(const std::string& name) const
 {
-    return host.real("/srv/mirrors/" + name + ".git");
+    return host.real(mirror_host_path(name));
 }
 
 GitRepo& RecipeHost::recipe(const std::string& name)
@@ -14,6 +19,10 @@ GitRepo& RecipeHost::recipe(const std::string& name)
     if (auto it = recipes_.find(name); it != recipes_.end()) return it->second;
     mirrors_.emplace(name, GitRepo::init(mirror_path(name), true));
     auto checkout = GitRepo::clone(mirror_path(name).string(), host.real(std::string(recipes_dir) + "/" + name));
+    // origin is the mirror's host path, as on the host; the git CLI of the
+    // tests reaches it where the fixture put it.
+    checkout.git({"remote", "set-url", "origin", mirror_host_path(name)});
+    checkout.cli_config("url." + host.real("/srv/mirrors").string() + "/.insteadOf", "/srv/mirrors/");
     return recipes_.emplace(name, std::move(checkout)).first->second;
 }
 

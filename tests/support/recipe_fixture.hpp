@@ -1,6 +1,7 @@
 // A fixture host with abra recipe checkouts: each recipe is a real git
 // checkout under ~/.abra/recipes/<name>, cloned from its own bare mirror under
-// <root>/srv/mirrors/<name>.git (its origin), all built with the git CLI.
+// <root>/srv/mirrors/<name>.git (its origin, /srv/mirrors/<name>.git as the
+// host sees it), all built with the git CLI.
 #pragma once
 
 #include "support/git_fixture.hpp"
@@ -24,6 +25,8 @@ public:
     // The checkout of `name`, created (with its mirror) on first use.
     GitRepo& recipe(const std::string& name);
     GitRepo& mirror(const std::string& name);
+    // The mirror of `name` as the host sees it (its checkout's origin), and on this machine.
+    static std::string mirror_host_path(const std::string& name);
     std::filesystem::path mirror_path(const std::string& name) const;
 
     collect::CollectOptions options() const;
