@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# meson install puts the binary, the man page and the systemd units where they
-# belong; the units pass systemd-analyze verify with the installed binary's
-# path, a broken unit does not, and the man page renders without warnings.
+# meson install puts the binary, the man page, the systemd units and their
+# state directory where they belong; the units pass systemd-analyze verify
+# with the installed binary's path, a broken unit does not, and the man page
+# renders without warnings.
 set -euo pipefail
 # Whatever fails says where, even a command whose output is swallowed.
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?" >&2' ERR
@@ -50,4 +51,10 @@ warnings=$(MANWIDTH=80 man --warnings -l "$man" 2>&1 > /dev/null) || fail "man -
 [ -z "$warnings" ] || fail "man page warnings: $warnings"
 MANWIDTH=80 man -l "$man" 2> /dev/null | grep -q 'FORENSIC TIMELINE' || fail "man page lacks the timeline section"
 "$bin" --version | grep -q '^forensic ' || fail "installed binary does not run"
-echo "install: binary, units (systemd-analyze verify ok), man page ok"
+# The units' StateDirectory=forensic with StateDirectoryMode=0750.
+state=$dest/var/lib/forensic
+[ -d "$state" ] || fail "no state directory /var/lib/forensic"
+[ "$(stat -c %a "$state")" = 750 ] || fail "/var/lib/forensic has mode $(stat -c %a "$state"), the units say 0750"
+grep -q '^StateDirectory=forensic$' "$service" && grep -q '^StateDirectoryMode=0750$' "$service" ||
+    fail "the service's state directory is not forensic, 0750"
+echo "install: binary, units (systemd-analyze verify ok), man page, state directory ok"

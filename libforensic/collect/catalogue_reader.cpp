@@ -97,9 +97,20 @@ private:
     // Where the value being read sits inside its recipe: ".versions[0].1.0.0+1".
     std::string where() const
     {
+        // Appended piece by piece: no temporary per frame, and no `"." + key`,
+        // whose inlined insert-at-front GCC 12 at -O3 misreads as an
+        // overlapping memcpy (-Wrestrict, a known false positive).
         std::string out;
-        for (std::size_t i = 1; i < stack_.size(); ++i)
-            out += stack_[i].is_array ? "[" + std::to_string(stack_[i].index) + "]" : "." + stack_[i].key;
+        for (std::size_t i = 1; i < stack_.size(); ++i) {
+            if (stack_[i].is_array) {
+                out += '[';
+                out += std::to_string(stack_[i].index);
+                out += ']';
+            } else {
+                out += '.';
+                out += stack_[i].key;
+            }
+        }
         return out;
     }
 

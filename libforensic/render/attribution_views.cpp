@@ -31,8 +31,14 @@ std::string evidence_line(const analyze::Evidence& e)
 std::string latest_text(const analyze::BlastRow& row)
 {
     if (!row.latest) return "-";
-    return "run " + row.latest->run + " " + row.latest->upgrade +
-           (row.latest->finished ? " " + format_rfc3339(*row.latest->finished) : "");
+    auto text = "run " + row.latest->run + " " + row.latest->upgrade;
+    // Appended, not `" " + format_rfc3339(...)`: GCC 12 at -O3 takes that
+    // insert-at-front for an overlapping memcpy (-Wrestrict, a false positive).
+    if (row.latest->finished) {
+        text += ' ';
+        text += format_rfc3339(*row.latest->finished);
+    }
+    return text;
 }
 
 static std::string pointer_text(const analyze::BlastRow& row)
@@ -89,8 +95,9 @@ std::string attribution_text(const analyze::Attribution& a)
                       (a.window.bad ? format_rfc3339(*a.window.bad) : "?") + "\n\nverdict: " +
                       escape_terminal(a.verdict) + " (" + escape_terminal(a.verdict_reason) + ")\n";
     for (const auto& h : a.hypotheses) {
-        out += "\n" + std::string(to_string(h.status)) + "  " + escape_terminal(h.id) + "\n  " +
-               escape_terminal(h.summary) + "\n";
+        out += '\n'; // appended, not `"\n" + std::string(...)`: see latest_text
+        out += to_string(h.status);
+        out += "  " + escape_terminal(h.id) + "\n  " + escape_terminal(h.summary) + "\n";
         if (!h.missing.empty()) out += "  missing: " + escape_terminal(h.missing) + "\n";
         for (const auto& e : h.evidence) out += "    - " + evidence_line(e) + "\n";
     }

@@ -446,6 +446,13 @@ def snapshot(db, at, kind, services):
 def main():
     if os.path.exists(WORK):
         shutil.rmtree(WORK)
+    try:
+        build_case()
+    finally:  # leaves nothing behind: a root-owned WORK fails the next run as another user
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+def build_case():
     os.makedirs(ROOT + "/etc")
     write("/etc/hostname", HOST + "\n")
     build_upstreams()
