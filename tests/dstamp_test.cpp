@@ -172,3 +172,81 @@ TEST_CASE("generate.py rebuilds the committed bundles byte for byte")
         CHECK(slurp(committed[i]) == slurp(rebuilt[i]));
     }
 }
+
+// ---- The nightly-only variant (snapshots/dstamp-nightly) ----
+
+namespace {
+
+fs::path variant_dir()
+{
+    return fs::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "snapshots/dstamp-nightly";
+}
+
+analyze::Attribution attribute_variant(const std::vector<fs::path>& files)
+{
+    forensic::test::TempDir dir;
+    store::Store db{dir / "v.db", store::Store::Access::write};
+    for (const auto& file : files) bundle::import_snapshot(db, bundle::read_bundle_file(file), file.string());
+    analyze::AttributeOptions o;
+    o.recipe = "discourse";
+    o.run = "m2p-discourse";
+    return analyze::attribute(db, o);
+}
+
+std::string status_of(const analyze::Attribution& a, const std::string& id)
+{
+    for (const auto& h : a.hypotheses)
+        if (h.id == id) return to_string(h.status);
+    return "missing";
+}
+
+} // namespace
+
+TEST_CASE("the nightly timer alone cannot see the run's rollback; its watch records or the next night's backfill can")
+{
+    auto nightly = bundles(variant_dir() / "nightly");
+    REQUIRE(nightly.size() == 6);
+    auto alone = attribute_variant(nightly);
+    CHECK(alone.verdict == "unexplained");
+    CHECK(status_of(alone, "swarm-rollback") == "inconclusive");
+
+    auto with_watch = nightly;
+    for (const auto& f : bundles(variant_dir() / "watch")) with_watch.push_back(f);
+    auto watched = attribute_variant(with_watch);
+    CHECK(watched.verdict == "swarm-rollback");
+    CHECK(status_of(watched, "manual-rollback") == "refuted"); // the watch saw PreviousSpec dropped
+    bool in_flight = false;
+    for (const auto& h : watched.hypotheses)
+        for (const auto& e : h.evidence)
+            in_flight = in_flight || (e.key == "previous_stamp.chaos_version" && e.value == "771a611f+U");
+    CHECK(in_flight);
+
+    std::vector<fs::path> with_backfill;
+    for (const auto& f : nightly)
+        if (f.filename().string().find("2026-06-11T030000Z") == std::string::npos) with_backfill.push_back(f);
+    for (const auto& f : bundles(variant_dir() / "backfill")) with_backfill.push_back(f);
+    auto backfilled = attribute_variant(with_backfill);
+    CHECK(backfilled.verdict == "swarm-rollback");
+    // From events alone: what they do not show is said.
+    for (const auto& h : backfilled.hypotheses)
+        if (h.id == "swarm-rollback") CHECK(h.summary.find("events carry no labels") != std::string::npos);
+}
+
+TEST_CASE("the nightly-only variant's generate.py (the real forensic watch against a replay) rebuilds its bundles byte "
+          "for byte")
+{
+    forensic::test::TempDir out;
+    auto script = (variant_dir() / "generate.py").string();
+    auto r = forensic::test::run_process({"python3", script, forensic::test::forensic_binary(), out.path().string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out << r.err);
+    for (const char* part : {"nightly", "watch", "backfill"}) {
+        auto committed = bundles(variant_dir() / part), rebuilt = bundles(out.path() / part);
+        REQUIRE(committed.size() == rebuilt.size());
+        for (std::size_t i = 0; i < committed.size(); ++i) {
+            INFO(part << "/" << committed[i].filename().string()
+                      << " (regenerate: python3 snapshots/dstamp-nightly/generate.py)");
+            CHECK(committed[i].filename() == rebuilt[i].filename());
+            CHECK(slurp(committed[i]) == slurp(rebuilt[i]));
+        }
+    }
+}

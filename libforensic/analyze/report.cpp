@@ -110,21 +110,26 @@ std::vector<std::string> rerun_commands(const Report& r, const ReportOptions& o)
     };
 }
 
-// The happening whose facts are most of the verdict's evidence; exact times
-// first, then the later.
+// When the verdict struck: the happening that holds the fact deciding it
+// (the latest such), else the one whose facts are most of its evidence;
+// exact times first, then the later.
 std::optional<std::size_t> verdict_happening(const Report& r)
 {
     const auto* verdict = r.verdict();
     if (!verdict) return std::nullopt;
+    bool any_decides = std::any_of(verdict->evidence.begin(), verdict->evidence.end(),
+                                   [](const analyze::Evidence& e) { return e.decides; });
     std::optional<std::size_t> best;
     std::size_t best_count = 0;
     for (std::size_t i = 0; i < r.happenings.size(); ++i) {
         const auto& h = r.happenings[i];
         std::size_t count = 0;
-        for (const auto& e : verdict->evidence)
+        for (const auto& e : verdict->evidence) {
+            if (any_decides && !e.decides) continue;
             count += std::any_of(h.facts.begin(), h.facts.end(), [&](const TimelineEvent* f) {
                 return f->source == e.source && f->subject == e.subject && f->key == e.key && f->after == e.value;
             });
+        }
         if (!count) continue;
         bool better = !best || count > best_count || (count == best_count && (h.time || !r.happenings[*best].time));
         if (better) {

@@ -424,7 +424,10 @@ def story():
         ("2026-06-11T17:32:00Z", "capture", infra + warm + [fixed_450]),
         ("2026-06-12T03:00:00Z", "nightly", infra + warm),
     ]
-    return events, snapshots
+    # What ../dstamp-nightly/generate.py replays to forensic watch.
+    dumps = {"disc_spec": disc_spec, "in_flight": in_flight, "rolled_back": rolled_back, "peers": peers,
+             "infra": infra, "warm": warm, "base": base, "head": head, "disc_svc": disc_svc}
+    return events, snapshots, dumps
 
 
 def snapshot(db, at, kind, services):
@@ -458,7 +461,7 @@ def build_case():
     build_upstreams()
     clone_checkouts()
     build_catalogue()
-    events, snapshots = story()
+    events, snapshots, _ = story()
     db = WORK + "/dstamp.db"
     timeline = sorted([(ts(t), 0, i, fn) for i, (t, fn) in enumerate(events)] +
                       [(ts(t), 1, i, (t, kind, svc)) for i, (t, kind, svc) in enumerate(snapshots)],

@@ -188,7 +188,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if types and event.get("Type") not in types:
                     continue
                 send(json.dumps(event).encode() + b"\n")
-                if until is None and event.get("Type") == "service" and "services" in step:
+                # A removed service is not inspected: nothing to wait for.
+                if until is None and event.get("Type") == "service" and "services" in step and event.get("Action") != "remove":
                     story.wait_inspect(event)
             if until is None and self.server.opts.stream_end == "hold":
                 while True:  # as a live daemon: nothing more, until the client leaves
