@@ -118,9 +118,9 @@ TEST_CASE("prune thins snapshots but keeps every watch record, and what each sho
     for (const auto& s : result.kept) watch_kept += s.kind == SnapshotKind::watch;
     CHECK(watch_kept == 3);
     for (const auto& s : result.removed) CHECK(s.kind == SnapshotKind::snapshot);
-    for (const auto& [id, state] : before) {
-        INFO("watch record " << id);
-        CHECK(state_of(db, *db.find_snapshot(id)) == state);
+    for (const auto& record : before) {
+        INFO("watch record " << record.first);
+        CHECK(state_of(db, *db.find_snapshot(record.first)) == record.second);
     }
     CHECK(before.begin()->second.at("swarm run_app stamp.commit") == "7ae7b0f7");
     CHECK(store::verify(db).ok());

@@ -115,18 +115,23 @@ def run_watch(steps, db):
         sys.exit("docker_replay.py did not start: " + open(work + "/replay.err").read())
     env = dict(os.environ, DOCKER_HOST="unix://" + sock, DOCKER_CONFIG=work + "/docker-config")
     out = open(work + "/watch.out", "w+")
-    watch = subprocess.Popen([FORENSIC, "watch", "--db", db, "--root", d.ROOT, "--home", d.HOME, "--host", d.HOST,
-                              "--docker", "docker"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 120
-    recorded = 0
-    while recorded < len(steps) and time.time() < deadline and watch.poll() is None:
-        time.sleep(0.2)
-        out.seek(0)
-        recorded = sum(int(line.split()[3]) for line in out if line.startswith("forensic watch: recorded "))
-    watch.send_signal(signal.SIGTERM)
-    code = watch.wait(30)
-    replay.send_signal(signal.SIGTERM)
-    replay.wait(10)
+    watch = None
+    try:
+        watch = subprocess.Popen([FORENSIC, "watch", "--db", db, "--root", d.ROOT, "--home", d.HOME, "--host", d.HOST,
+                                  "--docker", "docker"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        recorded = 0
+        while recorded < len(steps) and time.time() < deadline and watch.poll() is None:
+            time.sleep(0.2)
+            out.seek(0)
+            recorded = sum(int(line.split()[3]) for line in out if line.startswith("forensic watch: recorded "))
+        watch.send_signal(signal.SIGTERM)
+        code = watch.wait(30)
+    finally:  # neither is left running, whatever happened
+        for process in (watch, replay):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
     out.seek(0)
     if code != 0 or recorded != len(steps):
         sys.exit("forensic watch recorded %d of %d events (exit %s):\n%s" % (recorded, len(steps), code, out.read()))
