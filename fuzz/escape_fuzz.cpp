@@ -39,8 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (std::string_view("`*_[]<>&|~$@").find(md[i]) != std::string_view::npos)
             fuzz::broken("Markdown markup is escaped");
     }
+    // Text content keeps an apostrophe as written; an attribute value does not.
     auto html = render::escape_html(text);
-    if (html.find_first_of("<>\"'") != std::string::npos || has_control(html)) fuzz::broken("HTML holds no markup");
+    if (html.find_first_of("<>\"") != std::string::npos || has_control(html)) fuzz::broken("HTML holds no markup");
+    auto attribute = render::escape_html_attribute(text);
+    if (attribute.find_first_of("<>\"'") != std::string::npos || has_control(attribute))
+        fuzz::broken("an HTML attribute value holds no quote");
     auto span = render::escape_markdown_code_cell(text);
     auto fence = span.substr(0, span.find_first_not_of('`'));
     auto body = span.substr(fence.size(), span.size() - 2 * fence.size());

@@ -17,8 +17,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 name=$(basename "$fuzzer")
 status=0
-# -timeout: an input that takes 10 s is a hang, and fails the run.
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 $dict \
+# -timeout: an input that takes 10 s is a hang, and fails the run. libFuzzer
+# exits 77 on a crash by default, which meson counts as a skipped test: a
+# crash, a leak or a hang exits 1 here.
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 $dict \
     -artifact_prefix="$artifacts/$name-" "$work/corpus" "$work/seeds" || status=$?
 if [ "$status" -ne 0 ]; then
     find "$artifacts" -maxdepth 1 -name "$name-*" -newer "$work/seeds" | while read -r crash; do

@@ -215,7 +215,7 @@ TEST_CASE("a rollback of the stack's database service is not this cause: with th
     INFO(a.dump(2));
     CHECK(a["verdict"] == "unexplained");
     auto statuses = StampHost::statuses(a);
-    for (const auto& [id, status] : statuses) CHECK_MESSAGE(status != "supported", id);
+    for (const auto& entry : statuses) CHECK_MESSAGE(entry.second != "supported", entry.first);
     // The database service rolled back, but it carries no stamp: never the evidence.
     for (const auto& e : StampHost::hypothesis(a, "swarm-rollback")["evidence"]) CHECK(e["subject"] != h.stack() + "_db");
     // With every event recorded, each look-alike is ruled out, not left open.

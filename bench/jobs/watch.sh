@@ -17,7 +17,12 @@ esac
 mkdir -p "$results"
 db=$work/watch.db
 rm -f "$db"*
-trap engine_stop EXIT
+watch=
+stop_all() {
+    [[ -n $watch ]] && kill -TERM "$watch" 2>/dev/null && wait "$watch" 2>/dev/null
+    engine_stop
+}
+trap stop_all EXIT
 engine_start
 sock=${DOCKER_HOST#unix://}
 api() { curl -sf --unix-socket "$sock" "$@"; }
@@ -63,20 +68,23 @@ lags=$(sqlite3 "$db" "SELECT (s.finished_at - f.event_time) / 1e6 FROM fact f JO
                       WHERE k.source = 'swarm-events' AND k.subject = 'burst_app' ORDER BY 1")
 records=$(sqlite3 "$db" "SELECT count(*) FROM snapshot WHERE kind = 'watch'")
 
-# Idle: nothing happens on the daemon.
-events_pid=$(pgrep -P "$watch" -f 'docker events' | head -1)
+# Idle: nothing happens on the daemon. $watch is time(1); the watch is its
+# child, and `docker events` the watch's.
+watch_pid=$(pgrep -P "$watch" -x forensic)
+events_pid=$(pgrep -P "$watch_pid" -x docker | head -1)
 proc_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 proc_switches() { awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s }' "/proc/$1/status"; }
-w_cpu0=$(proc_cpu "$watch") w_sw0=$(proc_switches "$watch") e_cpu0=$(proc_cpu "$events_pid") e_sw0=$(proc_switches "$events_pid")
+w_cpu0=$(proc_cpu "$watch_pid") w_sw0=$(proc_switches "$watch_pid") e_cpu0=$(proc_cpu "$events_pid") e_sw0=$(proc_switches "$events_pid")
 sleep "$idle"
-w_cpu1=$(proc_cpu "$watch") w_sw1=$(proc_switches "$watch") e_cpu1=$(proc_cpu "$events_pid") e_sw1=$(proc_switches "$events_pid")
-kill -TERM "$watch"
+w_cpu1=$(proc_cpu "$watch_pid") w_sw1=$(proc_switches "$watch_pid") e_cpu1=$(proc_cpu "$events_pid") e_sw1=$(proc_switches "$events_pid")
+kill -TERM "$watch_pid"
 wait "$watch"
+watch=
 read -r wall user sys rss <"$results/watch.time"
 verify=$("$forensic" verify --db "$db" | tail -1)
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-pct() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; print v[i] }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+pct() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.0f", v[i] }'; }
 {
     echo "## 6. forensic watch on a real Docker Engine"
     echo
