@@ -113,7 +113,10 @@ echo "units: $(ls "$root$unitdir" | wc -w), each enabled and started or left to 
 # The unit check has teeth: a postinst that does not start the timer fails it.
 cp -r "$work/control" "$work/bad-control"
 sed -i "/deb-systemd-invoke/d" "$work/bad-control/postinst"
-units_handled "$work/bad-control" "$root" | grep -q 'does not start forensic-snapshot.timer' ||
+# (Read whole, not piped into grep -q: its early exit would end the check
+# with SIGPIPE while it names the next unit.)
+wrong=$(units_handled "$work/bad-control" "$root")
+grep -q 'does not start forensic-snapshot.timer' <<<"$wrong" ||
     fail "a postinst that does not start the timer passed the unit check"
 
 [ "$(stat -c %a "$root/var/lib/forensic")" = 750 ] ||
