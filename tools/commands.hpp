@@ -24,5 +24,6 @@ analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::st
 int run_blast_radius(const Args& args);
 int run_verify(const Args& args);
 int run_prune(const Args& args);
+int run_migrate(const Args& args);
 
 } // namespace forensic::cli
