@@ -209,3 +209,18 @@ TEST_CASE("a bundle carries its snapshot's seal; verify --bundle finds an edit e
     CHECK(unsealed.exit_code == 0);
     CHECK(unsealed.out.find("carries no seal") != std::string::npos);
 }
+
+TEST_CASE("the portable SHA-256 and the CPU's SHA extensions agree: seals written by one verify with the other")
+{
+    TempDir dir;
+    auto file = dir / "f.db";
+    {
+        store::Store db(file, store::Store::Access::write); // this process: the SHA extensions where the CPU has them
+        for (int n = 0; n < 6; ++n) db.write(night(n));
+    }
+    auto portable = forensic_run({"verify", "--db", file.string()}, {{"FORENSIC_NO_SHA_NI", "1"}});
+    INFO(portable.out << portable.err);
+    CHECK(portable.exit_code == 0);
+    auto native = forensic_run({"verify", "--db", file.string()});
+    CHECK(native.out == portable.out);
+}
