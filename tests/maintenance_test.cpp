@@ -225,24 +225,51 @@ TEST_CASE("prune's work is linear in the intervals it joins: twice the history, 
     CHECK(larger < large * 5 / 2);
 }
 
+namespace {
+
+// write_history, and what the snapshots a {7, 4, 2} policy keeps show before a prune.
+struct KeptStates {
+    TempDir dir;
+    store::Store db{dir / "f.db", store::Store::Access::write};
+    store::PrunePolicy policy{7, 4, 2};
+    std::vector<SnapshotInfo> kept;
+    std::map<long long, std::map<std::string, std::string>> before;
+
+    KeptStates()
+    {
+        write_history(db);
+        kept = store::snapshots_to_keep(db.snapshots(), policy);
+        for (const auto& s : kept) before[s.id] = state_of(db, s);
+    }
+    void check_unchanged()
+    {
+        for (const auto& s : kept) {
+            INFO("snapshot " << s.id);
+            CHECK(state_of(db, *db.find_snapshot(s.id)) == before[s.id]);
+        }
+    }
+};
+
+// One run of removed snapshots per chunk, no pause: the most chunks, at once.
+store::PruneOptions one_run_per_chunk()
+{
+    store::PruneOptions options;
+    options.chunk_time = std::chrono::milliseconds(0);
+    options.pause = std::chrono::milliseconds(0);
+    return options;
+}
+
+} // namespace
+
 TEST_CASE("prune commits in chunks: another writer gets the lock between them, each chunk consistent")
 {
-    TempDir dir;
-    store::Store db(dir / "f.db", store::Store::Access::write);
-    write_history(db);
-    store::PrunePolicy policy{7, 4, 2};
-    auto kept = store::snapshots_to_keep(db.snapshots(), policy);
-    std::map<long long, std::map<std::string, std::string>> before;
-    for (const auto& s : kept) before[s.id] = state_of(db, s);
-
-    store::PruneOptions options;
-    options.chunk_time = std::chrono::milliseconds(0); // one run of removed snapshots per chunk
-    options.pause = std::chrono::milliseconds(0);
+    KeptStates history;
+    auto options = one_run_per_chunk();
     int writes = 0;
     options.after_chunk = [&](int chunk) {
         if (chunk != 2) return;
         // Another process's nightly snapshot, which waits not at all.
-        store::Store other(dir / "f.db", store::Store::Access::write, std::chrono::milliseconds(0));
+        store::Store other(history.dir / "f.db", store::Store::Access::write, std::chrono::milliseconds(0));
         SnapshotInput s{"cc-ci", jan1 + 200 * ns_per_day, jan1 + 200 * ns_per_day + 1, "test", {}, {}};
         s.collectors.push_back({"swarm", CollectorStatus::ok, {}, {{"svc", "stamp", "s9", {}}}});
         other.write(s);
@@ -251,29 +278,21 @@ TEST_CASE("prune commits in chunks: another writer gets the lock between them, e
         for (const auto& p : report.problems) MESSAGE(p);
         CHECK(report.ok());
     };
-    auto result = store::prune(db, "cc-ci", policy, options);
+    auto result = store::prune(history.db, "cc-ci", history.policy, options);
     CHECK(writes == 1);
     CHECK(result.transactions >= 4); // a run of removed snapshots (at most 64) per chunk
-    for (const auto& s : kept) {
-        INFO("snapshot " << s.id);
-        CHECK(state_of(db, *db.find_snapshot(s.id)) == before[s.id]);
-    }
-    CHECK(db.snapshots().size() == kept.size() + 1);
-    CHECK(store::verify(db).ok());
+    history.check_unchanged();
+    CHECK(history.db.snapshots().size() == history.kept.size() + 1);
+    CHECK(store::verify(history.db).ok());
 }
 
 TEST_CASE("a prune stopped mid-way leaves a consistent store, and a second prune finishes the job")
 {
-    TempDir dir;
-    store::Store db(dir / "f.db", store::Store::Access::write);
-    write_history(db);
-    store::PrunePolicy policy{7, 4, 2};
-    auto kept = store::snapshots_to_keep(db.snapshots(), policy);
-    std::map<long long, std::map<std::string, std::string>> before;
-    for (const auto& s : kept) before[s.id] = state_of(db, s);
-    store::PruneOptions options;
-    options.chunk_time = std::chrono::milliseconds(0);
-    options.pause = std::chrono::milliseconds(0);
+    KeptStates history;
+    auto& db = history.db;
+    auto& kept = history.kept;
+    auto& policy = history.policy;
+    auto options = one_run_per_chunk();
     options.after_chunk = [](int chunk) {
         if (chunk == 3) throw std::runtime_error("killed");
     };
@@ -284,11 +303,11 @@ TEST_CASE("a prune stopped mid-way leaves a consistent store, and a second prune
     auto report = store::verify(db);
     for (const auto& p : report.problems) MESSAGE(p);
     CHECK(report.ok());
-    for (const auto& s : kept) CHECK(state_of(db, *db.find_snapshot(s.id)) == before[s.id]);
+    history.check_unchanged();
 
     auto rest = store::prune(db, "cc-ci", policy, false);
     CHECK(db.snapshots().size() == kept.size());
     CHECK(rest.removed.size() == left - kept.size());
-    for (const auto& s : kept) CHECK(state_of(db, *db.find_snapshot(s.id)) == before[s.id]);
+    history.check_unchanged();
     CHECK(store::verify(db).ok());
 }
