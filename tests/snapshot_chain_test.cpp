@@ -224,3 +224,27 @@ TEST_CASE("the portable SHA-256 and the CPU's SHA extensions agree: seals writte
     auto native = forensic_run({"verify", "--db", file.string()});
     CHECK(native.out == portable.out);
 }
+
+TEST_CASE("attribute warns on stderr when a snapshot in its window no longer matches its seal")
+{
+    TempDir dir;
+    auto file = dir / "f.db";
+    {
+        store::Store db(file, store::Store::Access::write);
+        for (int n = 0; n < 6; ++n) db.write(night(n));
+    }
+    std::vector<std::string> args{"attribute", "--recipe", "r1", "--expected", "v1", "--observed", "v0",
+                                  "--good", "2026-06-02T00:00:00Z", "--bad", "2026-06-06T12:00:00Z",
+                                  "--db", file.string()};
+    auto clean = forensic_run(args);
+    INFO(clean.out << clean.err);
+    CHECK(clean.exit_code == 0);
+    CHECK(clean.err.find("warning:") == std::string::npos);
+    edit_behind_the_back(file, "UPDATE fact SET value = 'forged' WHERE id = (SELECT f.id FROM fact f JOIN snapshot s "
+                               "ON s.host_id = f.host_id AND s.taken_at = f.valid_from WHERE s.id = 4 LIMIT 1)");
+    auto tampered = forensic_run(args);
+    INFO(tampered.err);
+    CHECK(tampered.exit_code == clean.exit_code);
+    CHECK(tampered.err.find("warning: snapshot 4 (") != std::string::npos);
+    CHECK(tampered.err.find("no longer matches its seal") != std::string::npos);
+}

@@ -225,6 +225,35 @@ void seal_snapshots(sql::Database& db)
     for (auto host : hosts) seal_snapshots(db, host);
 }
 
+std::vector<std::string> changed_since_sealed(sql::Database& db, const std::string& host, TimeNs from, TimeNs to,
+                                              int limit)
+{
+    sql::Statement q(db, "SELECT s.id, s.taken_at, e.content FROM snapshot s JOIN host h ON h.id = s.host_id "
+                         "LEFT JOIN snapshot_seal e ON e.snapshot_id = s.id WHERE h.name = ? "
+                         "AND s.taken_at BETWEEN ? AND ? ORDER BY s.taken_at DESC LIMIT ?");
+    q.bind(host).bind(from).bind(to).bind(limit);
+    std::vector<std::pair<long long, TimeNs>> unsealed, sealed;
+    std::vector<std::string> stored;
+    while (q.step()) {
+        if (q.column_is_null(2)) {
+            unsealed.emplace_back(q.column_int(0), q.column_int(1));
+        } else {
+            sealed.emplace_back(q.column_int(0), q.column_int(1));
+            stored.push_back(q.column_text(2));
+        }
+    }
+    q.reset();
+    auto name = [&](const std::pair<long long, TimeNs>& s) {
+        return "snapshot " + std::to_string(s.first) + " (" + format_rfc3339(s.second) + ") of host " + host;
+    };
+    std::vector<std::string> out;
+    for (const auto& s : unsealed) out.push_back(name(s) + " has no seal");
+    for (std::size_t i = 0; i < sealed.size(); ++i)
+        if (content_digest(db, sealed[i].first) != from_blob(stored[i]))
+            out.push_back(name(sealed[i]) + ": its content no longer matches its seal");
+    return out;
+}
+
 std::optional<StoredSeal> stored_seal(sql::Database& db, long long snapshot_id)
 {
     sql::Statement q(db, "SELECT content, chain FROM snapshot_seal WHERE snapshot_id = ?");

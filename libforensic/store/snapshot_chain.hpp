@@ -68,6 +68,13 @@ struct ChainCheck {
 // stored seals.
 ChainCheck check_chain(sql::Database& db);
 
+// A quick look for analysis commands: the content digests of at most
+// `limit` of `host`'s newest snapshots taken in [from, to], recomputed and
+// compared with their seals (no chain: verify checks that). One message per
+// snapshot that no longer matches.
+std::vector<std::string> changed_since_sealed(sql::Database& db, const std::string& host, TimeNs from, TimeNs to,
+                                              int limit);
+
 // The stored seal of one snapshot (hex), none when it has none.
 std::optional<StoredSeal> stored_seal(sql::Database& db, long long snapshot_id);
 
