@@ -225,7 +225,7 @@ TEST_CASE("the portable SHA-256 and the CPU's SHA extensions agree: seals writte
     CHECK(native.out == portable.out);
 }
 
-TEST_CASE("attribute warns on stderr when a snapshot in its window no longer matches its seal")
+TEST_CASE("attribute and report warn on stderr when a snapshot in their window no longer matches its seal")
 {
     TempDir dir;
     auto file = dir / "f.db";
@@ -247,4 +247,13 @@ TEST_CASE("attribute warns on stderr when a snapshot in its window no longer mat
     CHECK(tampered.exit_code == clean.exit_code);
     CHECK(tampered.err.find("warning: snapshot 4 (") != std::string::npos);
     CHECK(tampered.err.find("no longer matches its seal") != std::string::npos);
+    // report, which gives the same verdict, says the same.
+    auto report_args = args;
+    report_args[0] = "report";
+    report_args.push_back("-o");
+    report_args.push_back((dir / "r.html").string());
+    auto report = forensic_run(report_args);
+    INFO(report.err);
+    CHECK(report.exit_code == 0);
+    CHECK(report.err.find("warning: snapshot 4 (") != std::string::npos);
 }

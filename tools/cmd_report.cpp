@@ -32,6 +32,7 @@ int run_report(const Args& args)
     auto output = output_file(vm, o.database);
     store::Store db(o.database, store::Store::Access::read);
     auto report = analyze::build_report(db, o);
+    warn_of_edits_in_window(db, report.attribution, "report");
     write_output(output, format == "md" ? render::report_markdown(report) : render::report_html(report));
     return exit_ok;
 }
