@@ -3,6 +3,7 @@
 #include "support/temp_dir.hpp"
 
 #include "libforensic/store/schema.hpp"
+#include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 #include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
@@ -473,9 +474,13 @@ TEST_CASE("an older database is migrated forward, its digests computed from its 
                  "INSERT INTO fact (host_id, key_id, value, valid_from) VALUES (1, 1, 'a', " + std::to_string(june1) +
                  "), (1, 2, 'b', " + std::to_string(june1) + ");");
     }
-    store::Store db(dir / "f.db", store::Store::Access::read);
+    // A read refuses it (tests/store_file_test.cpp); a write migrates it.
+    store::Store db(dir / "f.db", store::Store::Access::write);
+    CHECK(db.schema_before() == 2);
     CHECK(store::schema_version(db.database()) == store::current_schema_version());
     CHECK(store::stale_subject_digests(db.database()).empty());
+    CHECK(store::check_chain(db.database()).problems.empty()); // sealed by the migration
+    CHECK(store::stored_seal(db.database(), 1).has_value());
     sql::Statement rows(db.database(), "SELECT count(*) FROM subject_digest");
     rows.step();
     CHECK(rows.column_int(0) == 2);

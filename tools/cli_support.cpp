@@ -2,6 +2,7 @@
 
 #include "help_text.hpp"
 #include "libforensic/render/escape.hpp"
+#include "libforensic/store/store_file.hpp"
 #include "libforensic/util/atomic_file.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -64,6 +65,13 @@ std::optional<std::string> optional_string(const po::variables_map& vm, const ch
     return vm[name].as<std::string>();
 }
 
+std::chrono::milliseconds lock_timeout(const po::variables_map& vm)
+{
+    auto seconds = vm["lock-timeout"].as<double>();
+    if (!(seconds >= 0)) throw UsageError("--lock-timeout takes a number of seconds, zero or more");
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
 std::string error_text(std::string_view message)
 {
     return "error: " + render::escape_terminal(message) + "\n";
@@ -89,6 +97,14 @@ void print_json(const nlohmann::ordered_json& doc)
 } // namespace forensic::cli
 
 namespace forensic::cli {
+
+std::optional<std::string> output_file(const po::variables_map& vm, const std::string& database)
+{
+    auto file = optional_string(vm, "output");
+    if (!file || *file == "-") return std::nullopt;
+    store::refuse_store_output(database, *file);
+    return file;
+}
 
 void write_output(const std::optional<std::string>& file, const std::string& text)
 {

@@ -5,6 +5,7 @@
 #include "libforensic/util/error.hpp"
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -52,6 +53,10 @@ std::vector<std::string> split_list(const std::vector<std::string>& values);
 
 std::optional<std::string> optional_string(const po::variables_map& vm, const char* name);
 
+// --lock-timeout SECONDS (every writer's: how long to wait for another
+// writer's lock before giving up) as a busy timeout.
+std::chrono::milliseconds lock_timeout(const po::variables_map& vm);
+
 // "error: <message>" and its trace, one "… while" a line, as printed on the
 // terminal: messages quote host names and paths, so each line is escaped
 // (render/escape.hpp) and none can forge another.
@@ -61,6 +66,11 @@ std::string error_text(std::string_view message);
 // JSON as printed: indented, invalid UTF-8 (never expected) replaced, not fatal.
 std::string json_text(const nlohmann::ordered_json& doc, int indent = 2);
 void print_json(const nlohmann::ordered_json& doc);
+
+// The -o FILE of a command that reads `database`: none for stdout (none or
+// "-"); a UsageError when FILE is the database, its -wal or -shm, or a link
+// to one of them (store/store_file.hpp).
+std::optional<std::string> output_file(const po::variables_map& vm, const std::string& database);
 
 // Writes `text` to FILE atomically (-o FILE), or to stdout when none or "-".
 void write_output(const std::optional<std::string>& file, const std::string& text);

@@ -2,10 +2,13 @@
 
 #include "libforensic/analyze/attribution.hpp"
 #include "libforensic/render/attribution_views.hpp"
+#include "libforensic/render/escape.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 
 #include <iostream>
+#include <limits>
 
 namespace forensic::cli {
 
@@ -22,6 +25,18 @@ analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::st
     if (auto v = optional_string(vm, "good")) o.good = parse_time_argument(*v, "--good");
     if (auto v = optional_string(vm, "bad")) o.bad = parse_time_argument(*v, "--bad", true);
     return o;
+}
+
+void warn_of_edits_in_window(store::Store& db, const analyze::Attribution& result, std::string_view command)
+{
+    // The evidence changes inside the window: its snapshots' seals, checked
+    // (the 8 newest at most, each costing what it began and ended, a few ms
+    // on the bench year; verify checks every one and the chain).
+    auto from = result.window.good.value_or(std::numeric_limits<TimeNs>::min());
+    auto to = result.window.bad.value_or(std::numeric_limits<TimeNs>::max());
+    for (const auto& p : store::changed_since_sealed(db.database(), result.host, from, to, 8))
+        std::cerr << "warning: " << render::escape_terminal(p) << "; what " << command
+                  << " quotes may have been edited (run forensic verify)\n";
 }
 
 int run_attribute(const Args& args)
@@ -42,6 +57,7 @@ int run_attribute(const Args& args)
 
     store::Store db(db_path(vm), store::Store::Access::read);
     auto result = analyze::attribute(db, o);
+    warn_of_edits_in_window(db, result, "attribute");
     if (vm["json"].as<bool>())
         print_json(render::attribution_json(result));
     else

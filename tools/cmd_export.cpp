@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "libforensic/bundle/bundle.hpp"
+#include "libforensic/bundle/bundle_seal.hpp"
 
 
 namespace forensic::cli {
@@ -17,10 +18,11 @@ int run_export(const Args& args)
     positional.add("snapshot", 1);
     auto vm = parse("export", args, options, positional);
 
+    auto output = output_file(vm, db_path(vm));
     store::Store db(db_path(vm), store::Store::Access::read);
     auto snapshot = db.resolve(vm["snapshot"].as<std::string>(), optional_string(vm, "host"));
-    auto text = json_text(bundle::to_json(bundle::snapshot_as_input(db, snapshot)), 1);
-    write_output(optional_string(vm, "output"), text);
+    auto text = json_text(bundle::export_bundle(db, snapshot), 1);
+    write_output(output, text);
     return exit_ok;
 }
 

@@ -30,6 +30,8 @@ int run_import(const Args& args)
             bool fresh = result.outcome == bundle::ImportOutcome::imported;
             row["outcome"] = fresh ? "imported" : "already-present";
             row["snapshot"] = result.snapshot.id;
+            if (!result.warnings.empty()) row["warnings"] = result.warnings;
+            for (const auto& w : result.warnings) std::cerr << "warning: " << render::escape_terminal(w) << "\n";
             if (!json)
                 std::cout << (fresh ? "imported " : "already present ") << render::escape_terminal(file)
                           << " as snapshot " << result.snapshot.id << " (" << render::escape_terminal(result.snapshot.host)

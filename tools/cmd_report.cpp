@@ -29,9 +29,11 @@ int run_report(const Args& args)
     o.attribution = attribute_options(vm, "report");
     o.database = db_path(vm);
 
+    auto output = output_file(vm, o.database);
     store::Store db(o.database, store::Store::Access::read);
     auto report = analyze::build_report(db, o);
-    write_output(optional_string(vm, "output"), format == "md" ? render::report_markdown(report) : render::report_html(report));
+    warn_of_edits_in_window(db, report.attribution, "report");
+    write_output(output, format == "md" ? render::report_markdown(report) : render::report_html(report));
     return exit_ok;
 }
 

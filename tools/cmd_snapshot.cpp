@@ -57,7 +57,7 @@ int run_snapshot(const Args& args)
     // Only without --host: a broken <root>/etc/hostname is no matter then.
     auto given_host = optional_string(vm, "host");
     auto host = given_host ? *given_host : collect::default_host_name(opts.root);
-    auto timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
+    auto timeout = lock_timeout(vm);
 
     // Open (and create) the database first: fail before collecting, not after.
     store::Store db(db_path(vm), store::Store::Access::write, timeout);

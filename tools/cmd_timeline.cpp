@@ -36,12 +36,13 @@ int run_timeline(const Args& args)
     timeline_options.recipe = optional_string(vm, "recipe").value_or("");
     timeline_options.source = optional_string(vm, "source");
 
+    auto output = output_file(vm, db_path(vm));
     store::Store db(db_path(vm), store::Store::Access::read);
     if (format == "html") { // its lanes span the whole range
-        write_output(optional_string(vm, "output"), render::timeline_html(analyze::build_timeline(db, timeline_options), detail));
+        write_output(output, render::timeline_html(analyze::build_timeline(db, timeline_options), detail));
         return exit_ok;
     }
-    Output out(optional_string(vm, "output"));
+    Output out(output);
     render::TimelineWriter writer(format == "json"    ? render::TimelineFormat::json
                                   : format == "jsonl" ? render::TimelineFormat::jsonl
                                   : format == "md"    ? render::TimelineFormat::markdown

@@ -34,7 +34,7 @@ int run_watch(const Args& args)
     auto window = vm["burst-window"].as<double>();
     if (window < 0 || window > 60) throw UsageError("--burst-window must be between 0 and 60 seconds");
     watch.burst_window = std::chrono::milliseconds(static_cast<long long>(window * 1000));
-    auto timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
+    auto timeout = lock_timeout(vm);
 
     store::Store db(db_path(vm), store::Store::Access::write, timeout);
     StopSignal stop;

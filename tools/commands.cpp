@@ -19,6 +19,7 @@ const std::vector<Command>& commands()
         {"collectors", "list the collectors and what they read", run_collectors},
         {"verify", "check the database's integrity and the store's invariants", run_verify},
         {"prune", "thin old snapshots by a daily/weekly/monthly policy", run_prune},
+        {"migrate", "bring the database's schema up to this forensic's (reads never do)", run_migrate},
     };
     return all;
 }

@@ -21,8 +21,12 @@ int run_report(const Args& args);
 
 // attribute's and report's symptom and window options (cmd_attribute.cpp).
 analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::string_view command);
+// Warns on stderr of a snapshot in the verdict's window that no longer
+// matches its seal (cmd_attribute.cpp).
+void warn_of_edits_in_window(store::Store& db, const analyze::Attribution& result, std::string_view command);
 int run_blast_radius(const Args& args);
 int run_verify(const Args& args);
 int run_prune(const Args& args);
+int run_migrate(const Args& args);
 
 } // namespace forensic::cli

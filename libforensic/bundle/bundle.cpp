@@ -1,5 +1,6 @@
 #include "libforensic/bundle/bundle.hpp"
 
+#include "libforensic/bundle/bundle_rules.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/file_bytes.hpp"
 #include "libforensic/util/json_text.hpp"
@@ -107,7 +108,7 @@ nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
                                [](const CollectorRun& c) { return c.coverage != Coverage::full; });
     nlohmann::ordered_json doc;
     doc["format"] = format_name;
-    doc["version"] = partial || snapshot.kind != SnapshotKind::snapshot ? format_version : 1;
+    doc["version"] = partial || snapshot.kind != SnapshotKind::snapshot ? 2 : 1;
     if (snapshot.kind != SnapshotKind::snapshot) doc["kind"] = to_string(snapshot.kind);
     doc["host"] = snapshot.host;
     doc["taken_at"] = format_rfc3339(snapshot.taken_at);
@@ -225,6 +226,14 @@ SnapshotInput read_bundle_file(const std::filesystem::path& file)
 
 ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin)
 {
+    return import_snapshot(store, snapshot, origin, forensic::now());
+}
+
+ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin,
+                             TimeNs now)
+{
+    check_bundle(snapshot, origin);
+    auto warnings = bundle_warnings(snapshot, origin, now);
     for (const auto& existing : store.snapshots(snapshot.host)) {
         if (existing.taken_at != snapshot.taken_at) continue;
         auto stored = snapshot_as_input(store, existing);
@@ -240,11 +249,11 @@ ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot,
             same = a.name == b.name && a.status == b.status && a.error == b.error && a.facts == b.facts &&
                    a.coverage == b.coverage && a.observed_subjects == b.observed_subjects;
         }
-        if (same) return ImportResult{ImportOutcome::already_present, existing};
+        if (same) return ImportResult{ImportOutcome::already_present, existing, {}};
         throw InputError(origin + ": host " + snapshot.host + " already has a different snapshot at " +
                          format_rfc3339(snapshot.taken_at) + " (id " + std::to_string(existing.id) + ")");
     }
-    return ImportResult{ImportOutcome::imported, store.write(snapshot).snapshot};
+    return ImportResult{ImportOutcome::imported, store.write(snapshot).snapshot, std::move(warnings)};
 }
 
 } // namespace forensic::bundle

@@ -14,9 +14,10 @@ namespace forensic::bundle {
 
 inline constexpr const char* format_name = "forensic-bundle";
 // Version 2 adds watch records (`kind`) and partial runs (`coverage`,
-// `subjects`). A bundle is written at the lowest version that holds its
-// content, so a plain snapshot stays readable by a forensic that reads 1.
-inline constexpr int format_version = 2;
+// `subjects`); version 3 the snapshot's seal (bundle_seal.hpp), which
+// export adds. to_json writes the lowest version that holds its content, so
+// a plain snapshot stays readable by a forensic that reads 1.
+inline constexpr int format_version = 3;
 
 // The snapshot as stored: every collector's status, and for each collector
 // that succeeded the facts it saw (its state at that snapshot).
@@ -38,10 +39,15 @@ enum class ImportOutcome { imported, already_present };
 struct ImportResult {
     ImportOutcome outcome;
     SnapshotInfo snapshot;
+    std::vector<std::string> warnings; // bundle_rules.hpp: imported all the same
 };
 
-// Stores the bundle unless an identical snapshot (same host and time, same
-// content) is already there; a different one at that time is an InputError.
+// Checks the bundle (bundle_rules.hpp: an InputError before anything is
+// written), then stores it unless an identical snapshot (same host and time,
+// same content) is already there; a different one at that time is an
+// InputError. Warns of a date more than future_margin after `now`.
+ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin,
+                             TimeNs now);
 ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin);
 
 // Sorts collectors by name and facts by subject/key, so equal snapshots compare equal.

@@ -54,11 +54,13 @@ std::vector<SubjectFactsDigest> digest_by_subject(const std::vector<Fact>& facts
     std::vector<SubjectFactsDigest> by_subject;
     for (auto& group : group_by_subject(facts)) by_subject.push_back({group.subject, std::move(group.facts), {}, 0});
     parallel_ranges(by_subject.size(), [&](std::size_t first, std::size_t last) {
-        for (auto i = first; i < last; ++i)
+        for (auto i = first; i < last; ++i) {
             for (const auto* f : by_subject[i].facts) {
                 by_subject[i].digest.add_fact(f->key, f->value, f->event_time);
                 if (f->key == error_key) ++by_subject[i].errors;
             }
+            by_subject[i].digest.value(); // sorted and hashed here, on this core
+        }
     }, 16);
     return by_subject;
 }

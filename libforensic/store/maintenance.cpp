@@ -11,17 +11,6 @@
 namespace forensic::store {
 namespace {
 
-long long file_bytes(const std::filesystem::path& file)
-{
-    std::error_code ec;
-    long long total = 0;
-    for (const char* suffix : {"", "-wal"}) {
-        auto size = std::filesystem::file_size(file.string() + suffix, ec);
-        if (!ec) total += static_cast<long long>(size);
-    }
-    return total;
-}
-
 void collect_rows(sql::Statement& q, std::vector<std::string>& problems, const std::string& what)
 {
     while (q.step()) problems.push_back(what + ": " + q.column_text(0));
@@ -75,6 +64,10 @@ VerifyReport verify(Store& store)
                                 "(SELECT 1 FROM collector_run r WHERE r.snapshot_id = s.id)");
     collect_rows(statuses, report.problems, "no collector statuses");
     for (auto& p : stale_subject_digests(db)) report.problems.push_back("subject digest: " + p);
+    auto chain = check_chain(db);
+    for (auto& p : chain.problems) report.problems.push_back("seal: " + p);
+    report.heads = std::move(chain.heads);
+    report.recomputed = std::move(chain.recomputed);
     return report;
 }
 
@@ -106,84 +99,6 @@ std::vector<SnapshotInfo> snapshots_to_keep(const std::vector<SnapshotInfo>& sna
     for (const auto& s : snapshots)
         if (keep.contains(s.id)) out.push_back(s);
     return out;
-}
-
-PruneResult prune(Store& store, const std::string& host, const PrunePolicy& policy, bool dry_run)
-{
-    auto& db = store.database();
-    PruneResult result;
-    result.bytes_before = file_bytes(db.file());
-    auto all = store.snapshots(host);
-    // Watch records hold what lived only minutes (a CI run's services): the
-    // policy thins snapshots, never them.
-    std::vector<SnapshotInfo> snapshots, watch_records;
-    for (const auto& s : all) (s.kind == SnapshotKind::watch ? watch_records : snapshots).push_back(s);
-    result.kept = snapshots_to_keep(snapshots, policy);
-    result.kept.insert(result.kept.end(), watch_records.begin(), watch_records.end());
-    std::sort(result.kept.begin(), result.kept.end(),
-              [](const SnapshotInfo& a, const SnapshotInfo& b) { return a.taken_at < b.taken_at; });
-    std::set<long long> kept_ids;
-    for (const auto& s : result.kept) kept_ids.insert(s.id);
-    for (const auto& s : all)
-        if (!kept_ids.contains(s.id)) result.removed.push_back(s);
-    if (dry_run || result.removed.empty()) {
-        result.bytes_after = result.bytes_before;
-        return result;
-    }
-    {
-        sql::Transaction txn(db);
-        // Oldest first: each removed snapshot hands its boundaries to the next
-        // snapshot, which saw the same state it did from that moment on.
-        sql::Statement next(db, "SELECT min(taken_at) FROM snapshot WHERE host_id = (SELECT host_id FROM snapshot "
-                                "WHERE id = ?1) AND taken_at > (SELECT taken_at FROM snapshot WHERE id = ?1)");
-        sql::Statement drop_only_here(db, "DELETE FROM fact WHERE host_id = (SELECT id FROM host WHERE name = ?1) "
-                                          "AND valid_from = ?2 AND valid_to = ?3");
-        sql::Statement move_start(db, "UPDATE fact SET valid_from = ?3 WHERE host_id = (SELECT id FROM host WHERE name = ?1) "
-                                      "AND valid_from = ?2");
-        sql::Statement move_end(db, "UPDATE fact SET valid_to = ?3 WHERE host_id = (SELECT id FROM host WHERE name = ?1) "
-                                    "AND valid_to = ?2");
-        sql::Statement drop_snapshot(db, "DELETE FROM snapshot WHERE id = ?");
-        for (const auto& s : result.removed) {
-            next.bind(s.id);
-            next.step();
-            auto following = next.column_optional_int(0);
-            next.reset();
-            if (!following) throw StoreError("prune would remove the newest snapshot " + std::to_string(s.id));
-            // Seen only by this snapshot: nothing kept ever sees it.
-            drop_only_here.bind(host).bind(s.taken_at).bind(*following).run();
-            move_start.bind(host).bind(s.taken_at).bind(*following).run();
-            move_end.bind(host).bind(s.taken_at).bind(*following).run();
-            drop_snapshot.bind(s.id).run();
-        }
-        // A value that changed and changed back between kept snapshots now
-        // sits in touching intervals: join each chain into its first interval,
-        // one link per pass.
-        for (;;) {
-            db.exec("CREATE TEMP TABLE merge AS SELECT a.id AS keep_id, b.id AS drop_id, b.valid_to AS new_to "
-                    "FROM fact a JOIN fact b ON b.host_id = a.host_id AND b.key_id = a.key_id "
-                    "AND b.valid_from = a.valid_to AND b.value = a.value AND b.event_time IS a.event_time "
-                    "WHERE NOT EXISTS (SELECT 1 FROM fact p WHERE p.host_id = a.host_id AND p.key_id = a.key_id "
-                    "AND p.valid_to = a.valid_from AND p.value = a.value AND p.event_time IS a.event_time)");
-            bool done = false;
-            {
-                sql::Statement count(db, "SELECT count(*) FROM merge");
-                count.step();
-                done = count.column_int(0) == 0;
-            }
-            if (!done) {
-                db.exec("DELETE FROM fact WHERE id IN (SELECT drop_id FROM merge)");
-                db.exec("UPDATE fact SET valid_to = (SELECT new_to FROM merge WHERE keep_id = fact.id) "
-                        "WHERE id IN (SELECT keep_id FROM merge)");
-            }
-            db.exec("DROP TABLE merge");
-            if (done) break;
-        }
-        txn.commit();
-    }
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    db.exec("VACUUM");
-    result.bytes_after = file_bytes(db.file());
-    return result;
 }
 
 } // namespace forensic::store

@@ -1,5 +1,7 @@
 #include "libforensic/store/schema.hpp"
 
+#include "libforensic/store/snapshot_chain.hpp"
+#include "libforensic/store/store_file.hpp"
 #include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -209,13 +211,18 @@ DROP VIEW snapshot_v;
 )sql" + snapshot_view("s.kind");
 }
 
+// Version 7: each snapshot sealed, its content digest chained to the one
+// before of its host (snapshot_chain.hpp, docs/tamper-evidence.md), and the
+// subject digests made SHA-256 (util/digest.hpp). Both filled for existing
+// data after the SQL runs.
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
     static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3(),
                                                     recipe_index_and_tag_objects_v4(), covering_time_indexes_v5(),
-                                                    watch_records_v6()};
+                                                    watch_records_v6(), snapshot_seal_schema()};
     return all;
 }
 
@@ -247,10 +254,19 @@ void migrate(sql::Database& db, int target)
         if (version >= target) break;
         db.exec(migrations()[static_cast<std::size_t>(version)]);
         if (version + 1 == 3) rebuild_subject_digests(db);
+        if (migrations()[static_cast<std::size_t>(version)] == snapshot_seal_schema()) {
+            rebuild_subject_digests(db); // SHA-256 now (util/digest.hpp)
+            seal_snapshots(db);
+        }
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         txn.commit();
         ++version;
     }
+    // Marks the file as a forensic store (store_file.hpp), once.
+    sql::Statement id(db, "PRAGMA application_id");
+    id.step();
+    if (id.column_int(0) != store_application_id)
+        db.exec("PRAGMA application_id = " + std::to_string(store_application_id));
 }
 
 } // namespace forensic::store

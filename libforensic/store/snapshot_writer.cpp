@@ -3,6 +3,7 @@
 // visible to readers until the commit; a crash before it leaves the previous
 // state.
 #include "libforensic/store/collector_writers.hpp"
+#include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -137,6 +138,9 @@ WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hook
         if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
         insert_tag.run();
     }
+    // Sealed last, over what the transaction wrote: appended, this snapshot
+    // alone; spliced between two, it and every later one (snapshot_chain.hpp).
+    seal_snapshots(db_, host_id, input.taken_at);
     return summary;
 }
 

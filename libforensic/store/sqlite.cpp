@@ -8,13 +8,38 @@
 #include <thread>
 
 namespace forensic::sql {
+namespace {
+
+// A file: URI for `file` (https://sqlite.org/uri.html): every byte but the
+// unreserved ones percent-encoded, so no '?' or '#' in a name is read as a
+// parameter.
+std::string file_uri(const std::filesystem::path& file, Database::Mode mode)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char c : std::filesystem::absolute(file).string()) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+                     c == '-' || c == '.' || c == '_' || c == '~';
+        if (plain)
+            uri += static_cast<char>(c);
+        else
+            uri += std::string{'%', hex[c >> 4], hex[c & 15]};
+    }
+    uri += "?mode=ro";
+    if (mode == Database::Mode::immutable) uri += "&immutable=1";
+    return uri;
+}
+
+} // namespace
 
 Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout)
     : file_(file)
 {
-    int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    bool writes = mode == Mode::read_write;
+    int flags = writes ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : (SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
     flags |= SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    auto name = writes ? file.string() : file_uri(file, mode);
+    if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
@@ -24,7 +49,7 @@ Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::mi
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
     try {
         exec("PRAGMA foreign_keys = ON");
-        if (mode == Mode::read_write) {
+        if (writes) {
             use_wal(busy_timeout);
             // WAL with NORMAL is durable at checkpoints and never corrupts on crash.
             exec("PRAGMA synchronous = NORMAL");
@@ -82,6 +107,11 @@ void Database::exec(std::string_view sql)
             message += " (another forensic process holds the database; it was waited for and did not finish)";
         throw StoreError("database '" + file_.string() + "': " + message + " (in: " + text.substr(0, 60) + ")");
     }
+}
+
+bool Database::read_only() const
+{
+    return sqlite3_db_readonly(db_, "main") == 1;
 }
 
 long long Database::last_insert_id() const

@@ -18,7 +18,11 @@ namespace forensic::sql {
 
 class Database {
 public:
-    enum class Mode { read_only, read_write };
+    // read_only opens with mode=ro: SQLite writes nothing to the file, but a
+    // WAL file's readers keep their index in -wal/-shm, created beside it
+    // where the directory lets them. immutable adds immutable=1: no locks, no
+    // -wal/-shm, for a file nothing can write (store_file.hpp decides).
+    enum class Mode { read_only, immutable, read_write };
 
     // Opens (read_write creates) the file; sets WAL, foreign keys and a busy
     // timeout so concurrent writers wait instead of failing.
@@ -31,6 +35,8 @@ public:
     long long last_insert_id() const;
     int changes() const;
     sqlite3* handle() const { return db_; }
+    // What SQLite says of the connection (sqlite3_db_readonly): no write can pass.
+    bool read_only() const;
     const std::filesystem::path& file() const { return file_; }
 
     // Throws StoreError with SQLite's message and `context`.

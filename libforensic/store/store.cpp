@@ -1,6 +1,7 @@
 #include "libforensic/store/store.hpp"
 
 #include "libforensic/store/schema.hpp"
+#include "libforensic/store/store_file.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/natural_order.hpp"
 
@@ -13,13 +14,19 @@ namespace {
 sql::Database open_database(const std::filesystem::path& file, Store::Access access,
                             std::chrono::milliseconds busy_timeout)
 {
+    std::error_code ec;
+    bool exists = std::filesystem::exists(file, ec);
     if (access == Store::Access::read) {
-        std::error_code ec;
-        if (!std::filesystem::exists(file, ec))
+        if (!exists)
             throw StoreError("database '" + file.string() + "' does not exist (create it with forensic snapshot)");
+        // Read-only means read-only: no write, no migration (docs/schema.md, "Opening").
+        return sql::Database(file, read_mode(file), busy_timeout);
     }
-    // Reads open read-write too: WAL readers need the -shm file, and an older
-    // schema is migrated forward on first use.
+    // Before anything writes to an existing file (WAL mode, the schema): is it ours?
+    if (exists && std::filesystem::file_size(file, ec) > 0) {
+        sql::Database probe(file, read_mode(file), busy_timeout);
+        check_is_store(probe, true);
+    }
     return sql::Database(file, sql::Database::Mode::read_write, busy_timeout);
 }
 
@@ -43,7 +50,18 @@ bool all_digits(std::string_view text)
 Store::Store(const std::filesystem::path& file, Access access, std::chrono::milliseconds busy_timeout)
     : db_(open_database(file, access, busy_timeout))
 {
-    migrate(db_);
+    if (access == Access::read) check_is_store(db_, false);
+    schema_before_ = schema_version(db_);
+    if (access == Access::write) {
+        migrate(db_);
+    } else if (schema_before_ < current_schema_version()) {
+        throw StoreError("database '" + file.string() + "' has schema version " + std::to_string(schema_before_) +
+                         ", older than this forensic's " + std::to_string(current_schema_version()) +
+                         "; reads never change it: migrate it with `forensic migrate --db " + file.string() +
+                         "` (a copy, if it is evidence)");
+    } else if (schema_before_ > current_schema_version()) {
+        migrate(db_); // only says it is newer than this forensic understands
+    }
 }
 
 std::vector<std::string> Store::hosts()

@@ -40,12 +40,17 @@ class Store {
 public:
     enum class Access { read, write };
 
-    // Opens the database, creating it (write) and migrating it forward. Reading
-    // a file that does not exist is a StoreError naming it.
+    // Opens the database. A write creates it and migrates it forward; a read
+    // opens it read-only (store_file.hpp) and never migrates: an older schema
+    // is a StoreError naming `forensic migrate`. Either refuses, unchanged, a
+    // file that is not a forensic store, and reading a missing file is a
+    // StoreError naming it.
     Store(const std::filesystem::path& file, Access access,
           std::chrono::milliseconds busy_timeout = default_busy_timeout);
 
     sql::Database& database() { return db_; }
+    // The schema version the file had when opened (before a write migrated it).
+    int schema_before() const { return schema_before_; }
 
     std::vector<std::string> hosts();
     // Oldest first; all hosts when `host` is empty.
@@ -125,6 +130,7 @@ private:
     WriteSummary write_one(const SnapshotInput& input, const WriteHooks& hooks);
 
     sql::Database db_;
+    int schema_before_ = 0;
 };
 
 } // namespace forensic::store

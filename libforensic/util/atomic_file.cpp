@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace forensic {
@@ -14,6 +15,11 @@ AtomicFile::AtomicFile(std::filesystem::path file) : file_(std::move(file)), tem
     temp_ += ".tmp." + std::to_string(::getpid());
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) throw InputError("cannot write '" + file_.string() + "': " + std::strerror(errno));
+    // A file replaced keeps its mode: a 0600 report stays private. fchmod,
+    // as open's mode passes through the umask.
+    struct stat old {};
+    if (::stat(file_.c_str(), &old) == 0 && S_ISREG(old.st_mode) && ::fchmod(fd_, old.st_mode & 07777) != 0)
+        fail(errno);
 }
 
 AtomicFile::~AtomicFile()

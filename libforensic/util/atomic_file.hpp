@@ -6,8 +6,8 @@
 
 namespace forensic {
 
-// Writes to a temporary file beside `file`, fsyncs, renames over it. Throws
-// InputError naming the file.
+// Writes to a temporary file beside `file`, fsyncs, renames over it; a file
+// replaced keeps its permission bits. Throws InputError naming the file.
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents);
 
 // The same, written a piece at a time: a long report need not be held whole.

@@ -3,9 +3,15 @@
 #include "libforensic/util/error.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace forensic {
 namespace {
@@ -22,6 +28,58 @@ constexpr std::array<std::uint32_t, 64> k = {
 
 constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#if defined(__x86_64__)
+// The SHA extensions (x86 SHA-NI; Intel's "New Instructions Supporting the
+// Secure Hash Algorithm"): a subject digest hashes every fact of a nightly
+// snapshot, half a million of them, and these are ~10x the portable code.
+bool cpu_has_sha()
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return ssse3 && sse41 && (b & (1u << 29));
+}
+
+__attribute__((target("sha,sse4.1"))) void block_sha_ni(std::uint32_t* state, const std::uint8_t* chunk)
+{
+    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+    __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);              // CDAB
+    state1 = _mm_shuffle_epi32(state1, 0x1B);        // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8); // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);     // CDGH
+    const __m128i abef = state0, cdgh = state1;
+    __m128i w[4];
+    for (int i = 0; i < 16; ++i) {
+        __m128i words;
+        if (i < 4) {
+            words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(chunk + 16 * i)), swap);
+        } else {
+            // W[t..t+3] from W[t-16..t-1]: sigma0 terms (msg1), W[t-7..t-4], sigma1 terms (msg2).
+            words = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);
+            words = _mm_add_epi32(words, _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+            words = _mm_sha256msg2_epu32(words, w[(i + 3) % 4]);
+        }
+        w[i % 4] = words;
+        __m128i message = _mm_add_epi32(words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k.data() + 4 * i)));
+        state1 = _mm_sha256rnds2_epu32(state1, state0, message);
+        state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(message, 0x0E));
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+    tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);       // ABEF
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), state1);
+}
+
+const bool use_sha_ni = cpu_has_sha() && !std::getenv("FORENSIC_NO_SHA_NI");
+#endif
+
 } // namespace
 
 Sha256::Sha256()
@@ -31,6 +89,9 @@ Sha256::Sha256()
 
 void Sha256::block(const std::uint8_t* chunk)
 {
+#if defined(__x86_64__)
+    if (use_sha_ni) return block_sha_ni(state_.data(), chunk);
+#endif
     std::uint32_t w[64];
     for (int i = 0; i < 16; ++i)
         w[i] = (std::uint32_t{chunk[4 * i]} << 24) | (std::uint32_t{chunk[4 * i + 1]} << 16) |
@@ -89,13 +150,11 @@ void Sha256::update(const void* data, std::size_t size)
 std::array<std::uint8_t, 32> Sha256::finish()
 {
     std::uint64_t bits = total_ * 8;
-    std::uint8_t pad = 0x80;
-    update(&pad, 1);
-    std::uint8_t zero = 0;
-    while (buffered_ != 56) update(&zero, 1);
-    std::uint8_t length[8];
-    for (int i = 0; i < 8; ++i) length[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
-    update(length, 8);
+    // 0x80, zeros to 56 bytes into a block, the length: written at once.
+    std::uint8_t padding[72] = {0x80};
+    std::size_t zeros = (buffered_ < 56 ? 55 - buffered_ : 119 - buffered_);
+    for (int i = 0; i < 8; ++i) padding[1 + zeros + i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
+    update(padding, 1 + zeros + 8);
     std::array<std::uint8_t, 32> digest{};
     for (std::size_t i = 0; i < 8; ++i)
         for (std::size_t j = 0; j < 4; ++j) digest[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));

@@ -1,5 +1,8 @@
-// SHA-256 of a file's bytes, for the abra binary's identity. Small enough to
-// own rather than pull in a crypto library for one digest.
+// SHA-256: a file's bytes (the abra binary's identity), the subject digests
+// and the snapshot seals. Small enough to own rather than pull in a crypto
+// library; on x86-64 it uses the CPU's SHA extensions where there are some
+// (FORENSIC_NO_SHA_NI=1 in the environment forces the portable code, for
+// tests that compare the two).
 #pragma once
 
 #include <array>

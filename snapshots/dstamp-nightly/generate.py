@@ -151,6 +151,7 @@ def export_all(db, out_dir, kind=None):
         bundle = json.loads(subprocess.run([FORENSIC, "export", str(entry["id"]), "--db", db], capture_output=True,
                                            text=True, check=True).stdout)
         bundle["finished_at"] = bundle["taken_at"]  # collection took real, varying time: pinned
+        d.unseal(bundle)
         name = "%02d-%s.json" % (entry["id"], entry["taken_at"].replace(":", ""))
         with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
             json.dump(bundle, f, indent=1, ensure_ascii=False)

@@ -1,0 +1,92 @@
+#include "libforensic/store/store_file.hpp"
+
+#include "libforensic/util/error.hpp"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace forensic::store {
+namespace {
+
+bool exists(const std::filesystem::path& file)
+{
+    struct stat st {};
+    return ::lstat(file.c_str(), &st) == 0;
+}
+
+// Whether anyone could write `path`: its mode bits (which bind root too, as
+// this decides for a reviewer's copy marked read-only), access(2) and the mount.
+bool writable(const std::filesystem::path& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    if ((st.st_mode & 0222) == 0) return false;
+    if (::access(path.c_str(), W_OK) != 0) return false;
+    struct statvfs fs {};
+    return !(::statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY));
+}
+
+} // namespace
+
+sql::Database::Mode read_mode(const std::filesystem::path& file)
+{
+    auto absolute = std::filesystem::absolute(file);
+    if (exists(absolute.string() + "-wal")) return sql::Database::Mode::read_only;
+    auto directory = absolute.parent_path();
+    // A writer needs both: the file, and the directory for its -wal and -shm.
+    if (!writable(absolute) || !writable(directory)) return sql::Database::Mode::immutable;
+    return sql::Database::Mode::read_only;
+}
+
+void check_is_store(sql::Database& db, bool allow_empty)
+{
+    auto name = "'" + db.file().string() + "'";
+    long long application_id = 0, user_version = 0, objects = 0, store_tables = 0;
+    try {
+        sql::Statement q(db, "SELECT (SELECT application_id FROM pragma_application_id), "
+                             "(SELECT user_version FROM pragma_user_version), "
+                             "(SELECT count(*) FROM sqlite_schema), "
+                             "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                             "AND name IN ('host', 'snapshot', 'fact'))");
+        q.step();
+        application_id = q.column_int(0);
+        user_version = q.column_int(1);
+        objects = q.column_int(2);
+        store_tables = q.column_int(3);
+    } catch (const StoreError& e) {
+        throw StoreError(name + " is not a forensic store (SQLite cannot read it: " + e.what() + ")");
+    }
+    if (application_id == store_application_id) return;
+    if (application_id != 0)
+        throw StoreError(name + " is not a forensic store (an SQLite database of another application, id " +
+                         std::to_string(application_id) + "); it was left as it is");
+    if (user_version >= 1 && store_tables == 3) return;
+    if (objects == 0 && user_version == 0) {
+        if (allow_empty) return;
+        throw StoreError(name + " is not a forensic store (an empty SQLite database); it was left as it is");
+    }
+    throw StoreError(name + " is not a forensic store (an SQLite database without its schema); it was left as it is");
+}
+
+void refuse_store_output(const std::filesystem::path& database, const std::filesystem::path& output)
+{
+    struct stat target {};
+    bool target_exists = ::stat(output.c_str(), &target) == 0;
+    auto output_name = std::filesystem::weakly_canonical(std::filesystem::absolute(output));
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        auto file = std::filesystem::path(database.string() + suffix);
+        struct stat st {};
+        bool same = std::filesystem::weakly_canonical(std::filesystem::absolute(file)) == output_name;
+        if (!same && target_exists && ::stat(file.c_str(), &st) == 0)
+            same = st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+        if (same)
+            throw UsageError("-o '" + output.string() + "' is the database" +
+                             (*suffix ? std::string(" file's ") + (suffix + 1) : std::string()) + " ('" +
+                             file.string() + "'): refusing to replace the store with the output");
+    }
+}
+
+} // namespace forensic::store
