@@ -24,11 +24,11 @@ hand() { unshare --mount --propagation private bash -c 'mount --bind "$1/nix" /n
 export -f first import_new hand snapshot_args
 export bench year_start
 
-# The bundles: the bench host's first snapshot, and the first nights of the
-# changing year (each a bundle of the whole host).
+# The bundles: the bench host's first snapshot, and the first three nights
+# of the changing year (each a bundle of the whole host).
 mkdir -p bundles
 "$forensic" export 1 --db "$db" -o bundles/first.json
-week=() week_nights=$((nights < 7 ? nights : 7))
+week=() week_nights=$((nights < 3 ? nights : 3))
 for ((i = 1; i <= week_nights; i++)); do
     "$forensic" export "$i" --db "$db" -o "bundles/night-$i.json"
     week+=("bundles/night-$i.json")
@@ -83,8 +83,8 @@ for ((round = 1; round <= repeats; round++)); do
     done
     echo "compare: round $round of $repeats done" >&2
 done
-# A week of bundles is long to import: three rounds.
-for ((round = 1; round <= 3; round++)); do
+# Nights of bundles are long to import: two rounds.
+for ((round = 1; round <= 2; round++)); do
     for side in "${sides[@]}"; do
         sample "import-week-$side" bash -c 'import_new "$@"' _ "${bin[$side]}" "import-week-$side.db" "${week[@]}"
     done
@@ -112,14 +112,14 @@ row() { echo "| $1 | $(row_of "$2-before") | $(row_of "$2-after") | $(ratio "$(m
     echo "## 7. Issue 21: this build against the one before, side by side"
     echo
     echo "Before: \`$("$before" --version | head -1)\` from \`$FORENSIC_BEFORE\`; after: the build measured."
-    echo "Each cell: median wall (s) | min–max | median cpu (s) | peak RSS (MiB)."
+    echo "Medians of $repeats rounds, taking turns. Each cell: median wall (s) | min–max | median cpu (s) | peak RSS (MiB)."
     echo
     echo "| command | before wall | min–max | cpu | RSS | after wall | min–max | cpu | RSS | before / after | output |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
     row "\`forensic snapshot\`, first (new database)" first "$(same first-before.state first-after.state) state"
     row "\`forensic snapshot\`, nightly" nightly ""
     row "\`forensic import\` of the first snapshot's bundle, new database" import-first "$(same import-first-before.state import-first-after.state) state"
-    row "\`forensic import\` of $week_nights nights' bundles, new database (3 runs)" import-week "$(same import-week-before.state import-week-after.state) state"
+    row "\`forensic import\` of $week_nights nights' bundles, new database (2 runs)" import-week "$(same import-week-before.state import-week-after.state) state"
     row "\`forensic import\` of the embedded case (\`snapshots/dstamp\`, 10 bundles), new database" import-embedded "$(same import-embedded-before.state import-embedded-after.state) state"
     for name in "${analyses[@]}"; do
         row "\`forensic ${command[$name]}\` ($(wc -l <"out-$name-after.txt") lines)" "$name" "${output[$name]}"
