@@ -39,19 +39,8 @@ for side in "${sides[@]}"; do
 done
 
 from=${year_start%%T*} to=$(night_time $((nights - 1)) | cut -dT -f1)
-first_id=$(sqlite3 "$db" 'SELECT min(id) FROM snapshot') last_id=$(sqlite3 "$db" 'SELECT max(id) FROM snapshot')
-run=$(sqlite3 "$db" "SELECT substr(k.subject, 5) FROM fact f JOIN fact_key k ON k.id = f.key_id
-             WHERE k.source = 'runs' AND k.key = 'hc1.observed' ORDER BY f.event_time DESC LIMIT 1")
-recipe=$(sqlite3 "$db" "SELECT f.value FROM fact f JOIN fact_key k ON k.id = f.key_id
-                WHERE k.source = 'runs' AND k.subject = 'run/$run' AND k.key = 'recipe' LIMIT 1")
-declare -A command=(
-    [diff]="diff $first_id $last_id"
-    [timeline]="timeline --from $from --to $to"
-    [timeline-recipe]="timeline --from $from --to $to --recipe $recipe"
-    [attribute]="attribute --recipe $recipe --run $run"
-    [blast-radius]="blast-radius"
-)
-analyses=(diff timeline timeline-recipe attribute blast-radius)
+last_id=$(sqlite3 "$db" 'SELECT max(id) FROM snapshot')
+analysis_commands "$db"
 # The timeline's own rows (what began or ended in the range, and what carries
 # an event time in it), read and printed by sqlite3 alone.
 lo=$(($(date -u -d "$from" +%s) * 1000000000)) hi=$(($(date -u -d "$to 23:59:59" +%s) * 1000000000 + 999999999))
@@ -59,6 +48,7 @@ floor_sql="SELECT k.source, k.subject, k.key, f.value, f.event_time, f.valid_fro
     FROM fact f JOIN fact_key k ON k.id = f.key_id WHERE f.valid_from > $lo AND f.valid_from <= $hi
     UNION ALL SELECT k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to
     FROM fact f JOIN fact_key k ON k.id = f.key_id WHERE f.valid_to > $lo AND f.valid_to <= $hi
+    AND NOT (f.valid_from > $lo AND f.valid_from <= $hi)
     UNION ALL SELECT k.source, k.subject, k.key, f.value, f.event_time, f.valid_from, f.valid_to
     FROM fact f JOIN fact_key k ON k.id = f.key_id WHERE f.event_time >= $lo AND f.event_time <= $hi"
 
