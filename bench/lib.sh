@@ -14,6 +14,8 @@ full) recipes=200 tags=300 generations=300 services=500 runs=1000 nights=365 nig
 smoke) recipes=4 tags=10 generations=10 services=10 runs=20 nights=6 night_runs=2 repeats=5 ;;
 *) echo "unknown size '$size' (full or smoke)" >&2; exit 2 ;;
 esac
+# Fewer rounds when the machine is too busy for the full count (the report says how many).
+repeats=${BENCH_REPEATS:-$repeats}
 
 work=${BENCH_WORK:-$bench/work}/$size
 template=$work/template     # the one recipe history every checkout copies
@@ -79,3 +81,27 @@ row_of() {
 # ratio A B: A / B to one decimal.
 ratio() { printf '%.1f' "$(echo "$1 / $2" | bc -l)"; }
 median_wall() { stat_of "$1" 1 | cut -d' ' -f1; }
+
+# analysis_commands DB: the analysis commands of jobs/analysis.sh and
+# jobs/compare.sh on the changing year's database, as `command[NAME]` (the
+# words after `forensic`) in the order of `analyses`: the diff of its first
+# and last snapshots, the whole year's timeline and one recipe's, attribute
+# of the year's last HC1 failure, blast-radius of every recipe.
+analysis_commands() {
+    local db=$1 first last from to run recipe
+    first=$(sqlite3 "$db" 'SELECT min(id) FROM snapshot') last=$(sqlite3 "$db" 'SELECT max(id) FROM snapshot')
+    from=${year_start%%T*} to=$(night_time $((nights - 1)) | cut -dT -f1)
+    run=$(sqlite3 "$db" "SELECT substr(k.subject, 5) FROM fact f JOIN fact_key k ON k.id = f.key_id
+                         WHERE k.source = 'runs' AND k.key = 'hc1.observed' ORDER BY f.event_time DESC LIMIT 1")
+    recipe=$(sqlite3 "$db" "SELECT f.value FROM fact f JOIN fact_key k ON k.id = f.key_id
+                            WHERE k.source = 'runs' AND k.subject = 'run/$run' AND k.key = 'recipe' LIMIT 1")
+    [[ -n $run && -n $recipe ]] || { echo "no HC1 failure in $db" >&2; return 1; }
+    declare -gA command=(
+        [diff]="diff $first $last"
+        [timeline]="timeline --from $from --to $to"
+        [timeline-recipe]="timeline --from $from --to $to --recipe $recipe"
+        [attribute]="attribute --recipe $recipe --run $run"
+        [blast-radius]="blast-radius"
+    )
+    analyses=(diff timeline timeline-recipe attribute blast-radius)
+}

@@ -342,6 +342,55 @@ TEST_CASE("in time order, the digest path and the fact-by-fact path agree")
     }
 }
 
+TEST_CASE("intervals_differing holds exactly the keys whose value differs between two times")
+{
+    // Random histories of two hosts, one a snapshot a day, the other between
+    // them; for every pair of times the intervals that diff reads give the
+    // difference of the two states, no more and no less.
+    std::mt19937 rng(21);
+    for (int trial = 0; trial < 20; ++trial) {
+        TempDir dir;
+        store::Store db(dir / "f.db", store::Store::Access::write);
+        for (int i = 0; i < 9; ++i) {
+            for (const std::string host : {"ci", "other"}) {
+                SnapshotInput s = snap(june1 + i * day + (host == "ci" ? 0 : day / 2), {});
+                s.host = host;
+                CollectorRun run = ok("recipes", {});
+                for (int subject = 0; subject < 4; ++subject)
+                    for (int key = 0; key < 3; ++key)
+                        if (rng() % 4 != 0)
+                            run.facts.push_back({"s" + std::to_string(subject), "k" + std::to_string(key),
+                                                 "v" + std::to_string(rng() % 2), {}});
+                s.collectors.push_back(rng() % 8 == 0 ? failed("recipes") : std::move(run));
+                db.write(s);
+            }
+        }
+        auto snapshots = db.snapshots("ci");
+        for (std::size_t a = 0; a < snapshots.size(); ++a)
+            for (std::size_t b = a; b < snapshots.size(); ++b) {
+                INFO("trial " << trial << " snapshots " << a << " and " << b);
+                auto before = state_of(db, snapshots[a]), after = state_of(db, snapshots[b]);
+                std::set<std::string> expected;
+                for (const auto& entry : before)
+                    if (!after.count(entry.first) || after.at(entry.first) != entry.second) expected.insert(entry.first);
+                for (const auto& entry : after)
+                    if (!before.count(entry.first)) expected.insert(entry.first);
+                auto lo = snapshots[a].taken_at, hi = snapshots[b].taken_at;
+                std::map<std::string, std::pair<std::string, std::string>> read; // key → (value at lo, at hi)
+                for (const auto& i : db.intervals_differing("ci", lo, hi)) {
+                    CHECK(((i.valid_from <= lo && i.valid_to && *i.valid_to > lo && *i.valid_to <= hi) ||
+                           (i.valid_from > lo && i.valid_from <= hi && (!i.valid_to || *i.valid_to > hi))));
+                    auto& values = read[i.source + " " + i.subject + " " + i.key];
+                    (i.valid_from <= lo ? values.first : values.second) = i.value;
+                }
+                std::set<std::string> got;
+                for (const auto& entry : read)
+                    if (entry.second.first != entry.second.second) got.insert(entry.first);
+                CHECK(got == expected);
+            }
+    }
+}
+
 TEST_CASE("a snapshot killed mid-write leaves the previous state")
 {
     TempDir dir;

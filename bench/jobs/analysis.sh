@@ -15,23 +15,9 @@ db=$work/year-changing.db
 query() { sqlite3 "$db" "$1"; }
 # A database written by an older forensic is migrated first (reads never do): not timed.
 "$forensic" migrate --db "$db" >/dev/null
-first=$(query 'SELECT min(id) FROM snapshot') last=$(query 'SELECT max(id) FROM snapshot')
-from=${year_start%%T*} to=$(night_time $((nights - 1)) | cut -dT -f1)
-# The year's last HC1 failure, and its recipe.
-run=$(query "SELECT substr(k.subject, 5) FROM fact f JOIN fact_key k ON k.id = f.key_id
-             WHERE k.source = 'runs' AND k.key = 'hc1.observed' ORDER BY f.event_time DESC LIMIT 1")
-recipe=$(query "SELECT f.value FROM fact f JOIN fact_key k ON k.id = f.key_id
-                WHERE k.source = 'runs' AND k.subject = 'run/$run' AND k.key = 'recipe' LIMIT 1")
-[[ -n $run && -n $recipe ]] || { echo "no HC1 failure in $db" >&2; exit 1; }
-
-declare -A command=(
-    [diff]="diff $first $last"
-    [timeline]="timeline --from $from --to $to"
-    [timeline-recipe]="timeline --from $from --to $to --recipe $recipe"
-    [attribute]="attribute --recipe $recipe --run $run"
-    [blast-radius]="blast-radius"
-)
-names=(diff timeline timeline-recipe attribute blast-radius)
+last=$(query 'SELECT max(id) FROM snapshot')
+analysis_commands "$db"
+names=("${analyses[@]}")
 for name in "${names[@]}"; do rm -f "$results/$name.times"; done
 for ((round = 1; round <= repeats; round++)); do
     for name in "${names[@]}"; do

@@ -78,10 +78,28 @@ std::vector<IntervalRecord> Store::intervals_changing(const std::string& host, T
 
 std::vector<IntervalRecord> Store::intervals_differing(const std::string& host, TimeNs lo, TimeNs hi)
 {
-    // What holds at hi and began after lo, and what held at lo and ended by
-    // hi: filtered in SQLite, so a key that changed every night costs an
-    // index step per night, not a row here.
-    return begun_or_ended(db_, host, lo, hi, "AND (f.valid_to IS NULL OR f.valid_to > ?3)", "AND f.valid_from <= ?2");
+    // What held at lo and ended by hi, then what holds at hi and began after
+    // lo. Each is two-sided, but every bound is some snapshot's taken_at
+    // (fact's foreign keys), so the start is a discrete dimension: one seek of
+    // fact_by_start (host, valid_from, valid_to) per snapshot, then only the
+    // entries kept. Scanning one bound's range and filtering the other read
+    // every interval that began or ended in the range (1.38 M index entries
+    // for a year of a busy host, to keep 77,593).
+    std::string per_start = interval_select +
+                            "FROM snapshot s CROSS JOIN fact f INDEXED BY fact_by_start "
+                            "ON f.host_id = s.host_id AND f.valid_from = s.taken_at "
+                            "JOIN fact_key k ON k.id = f.key_id "
+                            "WHERE s.host_id = (SELECT id FROM host WHERE name = ?1) ";
+    // The unary + keeps SQLite from carrying the range on taken_at over to
+    // valid_from through the join, which it then prefers to the equality:
+    // a scan of the whole range once per snapshot.
+    sql::Statement q(db_, per_start + "AND +s.taken_at <= ?2 AND f.valid_to > ?2 AND f.valid_to <= ?3"
+                                      " UNION ALL " +
+                              per_start + "AND +s.taken_at > ?2 AND +s.taken_at <= ?3 AND f.valid_to IS NULL"
+                                          " UNION ALL " +
+                              per_start + "AND +s.taken_at > ?2 AND +s.taken_at <= ?3 AND f.valid_to > ?3");
+    q.bind(host).bind(lo).bind(hi);
+    return read_intervals(q);
 }
 
 std::vector<IntervalRecord> Store::intervals_with_event(const std::string& host, TimeNs from, TimeNs to)
