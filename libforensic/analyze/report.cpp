@@ -96,8 +96,11 @@ std::vector<std::string> rerun_commands(const Report& r, const ReportOptions& o)
     // Imported in the order of their ids, the snapshots get the same ids again.
     std::string ids, files;
     for (const auto& s : r.snapshots) {
-        ids += (ids.empty() ? "" : " ") + std::to_string(s.id);
-        files += " " + shell_quote(a.host + "-" + std::to_string(s.id) + ".json");
+        // Piece by piece: `" " + string&&` trips GCC 12's -O3 -Wrestrict (PR 105329).
+        if (!ids.empty()) ids += ' ';
+        ids += std::to_string(s.id);
+        files += ' ';
+        files += shell_quote(a.host + "-" + std::to_string(s.id) + ".json");
     }
     return {
         "for id in " + ids + "; do forensic export $id " + db + " -o " + shell_quote(a.host) + "-$id.json; done",

@@ -93,7 +93,13 @@ Fact service_event_fact(const DockerEvent& event)
     auto subject = event.name().empty() ? "id/" + event.actor_id : event.name();
     std::string value = event.action + " id=" + encode(event.actor_id);
     for (const auto& [key, attribute] : event.attributes)
-        if (key != "name") value += " " + encode(key) + "=" + encode(attribute);
+        if (key != "name") {
+            // Piece by piece: `" " + string&&` trips GCC 12's -O3 -Wrestrict (PR 105329).
+            value += ' ';
+            value += encode(key);
+            value += '=';
+            value += encode(attribute);
+        }
     return Fact{subject, std::string(swarm_events::event_prefix) + format_rfc3339_fixed(event.time), value, event.time};
 }
 

@@ -146,7 +146,12 @@ std::string blast_radius_markdown(const analyze::BlastRadius& r)
                       "|---|---|---|---|---|\n";
     for (const auto& row : r.rows) {
         std::string line = "|";
-        for (const auto& cell : blast_row_cells(row)) line += " " + escape_markdown(cell) + " |";
+        for (const auto& cell : blast_row_cells(row)) {
+            // Piece by piece: `" " + string&&` trips GCC 12's -O3 -Wrestrict (PR 105329).
+            line += ' ';
+            line += escape_markdown(cell);
+            line += " |";
+        }
         out += line + "\n";
     }
     return out;

@@ -124,8 +124,13 @@ std::string show_text(const SnapshotState& state)
             flush();
             source = f.source;
             subject = f.subject;
-            out += "\n" + escape_terminal(source) + " " + escape_terminal(subject) +
-                   carried_note(runs, source, subject, watch) + "\n";
+            // Piece by piece: `"\n" + string&&` trips GCC 12's -O3 -Wrestrict (PR 105329).
+            out += '\n';
+            out += escape_terminal(source);
+            out += ' ';
+            out += escape_terminal(subject);
+            out += carried_note(runs, source, subject, watch);
+            out += '\n';
         }
         table.add({escape_terminal(f.key), escape_terminal(f.value)});
     }

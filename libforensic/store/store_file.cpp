@@ -43,7 +43,10 @@ sql::Database::Mode read_mode(const std::filesystem::path& file)
 
 void check_is_store(sql::Database& db, bool allow_empty)
 {
-    auto name = "'" + db.file().string() + "'";
+    // Not `"'" + string&&`: it trips GCC 12's -O3 -Wrestrict (PR 105329).
+    std::string name = "'";
+    name += db.file().string();
+    name += '\'';
     long long application_id = 0, user_version = 0, objects = 0, store_tables = 0;
     try {
         sql::Statement q(db, "SELECT (SELECT application_id FROM pragma_application_id), "
