@@ -29,8 +29,9 @@ bool is_terminal_update_state(std::string_view state)
 
 const IntervalRecord* ServiceObservation::fact(std::string_view key) const
 {
-    auto found = facts.find(key);
-    return found == facts.end() ? nullptr : found->second;
+    if (!facts) return nullptr;
+    auto found = facts->find(key);
+    return found == facts->end() ? nullptr : found->second;
 }
 
 const std::string* ServiceObservation::value(std::string_view key) const
@@ -52,15 +53,40 @@ ServiceStory::ServiceStory(store::Store& store, const std::string& host, const s
                                            std::string(collect::swarm_events::event_prefix)))
 {
     // Each capture that observed the service (clean: not in error then) saw
-    // the intervals that held at its time; none means it saw it absent.
+    // the intervals that held at its time; none means it saw it absent. One
+    // sweep over the captures (in time order) and the intervals' bounds: a
+    // key holds one interval at a time, so an observation saw what began at
+    // or before it and had not ended; a new map only when a bound was passed.
+    const std::string source(sw::source);
+    std::vector<const IntervalRecord*> starts, ends;
+    for (const auto& i : history_) {
+        starts.push_back(&i);
+        if (i.valid_to) ends.push_back(&i);
+    }
+    std::sort(starts.begin(), starts.end(), [](const auto* a, const auto* b) { return a->valid_from < b->valid_from; });
+    std::sort(ends.begin(), ends.end(), [](const auto* a, const auto* b) { return *a->valid_to < *b->valid_to; });
+    ServiceObservation::Facts active;
+    std::size_t next_start = 0, next_end = 0;
+    bool changed = true;
+    std::shared_ptr<const ServiceObservation::Facts> facts_before;
     for (const auto& c : coverage) {
-        if (!c.observed(std::string(sw::source), service)) continue;
+        const TimeNs at = c.snapshot.taken_at;
+        for (; next_start < starts.size() && starts[next_start]->valid_from <= at; ++next_start, changed = true)
+            active[starts[next_start]->key] = starts[next_start];
+        for (; next_end < ends.size() && *ends[next_end]->valid_to <= at; ++next_end, changed = true) {
+            auto found = active.find(ends[next_end]->key);
+            if (found != active.end() && found->second == ends[next_end]) active.erase(found);
+        }
+        if (!c.observed(source, service)) continue;
         ServiceObservation o;
-        o.at = c.snapshot.taken_at;
+        o.at = at;
         o.snapshot = c.snapshot.id;
         o.kind = c.snapshot.kind;
-        for (const auto& i : history_)
-            if (i.valid_from <= o.at && (!i.valid_to || *i.valid_to > o.at)) o.facts[i.key] = &i;
+        if (changed || !facts_before) {
+            facts_before = std::make_shared<const ServiceObservation::Facts>(active);
+            changed = false;
+        }
+        o.facts = facts_before;
         if (o.fact(error_key)) continue; // an unreadable service shows nothing for sure
         if (o.fact(sw::stamp_chaos_version) || o.fact(sw::previous_stamp_chaos_version)) carries_stamp_ = true;
         observations_.push_back(std::move(o));
