@@ -15,6 +15,10 @@ full) burst=500 idle=${BENCH_WATCH_IDLE:-3600} ;;
 *) burst=20 idle=${BENCH_WATCH_IDLE:-5} ;;
 esac
 mkdir -p "$results"
+# A copy of the binary, so a build beside an hour-long job cannot swap it
+# (its closing verify would read the database with another schema).
+mkdir -p "$work/watch-bin" && cp "$forensic" "$work/watch-bin/forensic"
+forensic=$work/watch-bin/forensic
 db=$work/watch.db
 rm -f "$db"*
 watch=
@@ -73,7 +77,8 @@ records=$(sqlite3 "$db" "SELECT count(*) FROM snapshot WHERE kind = 'watch'")
 watch_pid=$(pgrep -P "$watch" -x forensic)
 events_pid=$(pgrep -P "$watch_pid" -x docker | head -1)
 proc_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
-proc_switches() { awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s }' "/proc/$1/status"; }
+# Every thread's: `docker events` is a Go program, its runtime's threads wake too.
+proc_switches() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s }'; }
 w_cpu0=$(proc_cpu "$watch_pid") w_sw0=$(proc_switches "$watch_pid") e_cpu0=$(proc_cpu "$events_pid") e_sw0=$(proc_switches "$events_pid")
 sleep "$idle"
 w_cpu1=$(proc_cpu "$watch_pid") w_sw1=$(proc_switches "$watch_pid") e_cpu1=$(proc_cpu "$events_pid") e_sw1=$(proc_switches "$events_pid")
