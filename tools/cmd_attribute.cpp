@@ -12,6 +12,18 @@
 
 namespace forensic::cli {
 
+void add_attribute_options(po::options_description& options)
+{
+    options.add_options()
+        ("recipe", po::value<std::string>(), "")
+        ("expected", po::value<std::string>(), "")
+        ("observed", po::value<std::string>(), "")
+        ("run", po::value<std::string>(), "")
+        ("good", po::value<std::string>(), "")
+        ("bad", po::value<std::string>(), "")
+        ("host", po::value<std::string>(), "");
+}
+
 analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::string_view command)
 {
     analyze::AttributeOptions o;
@@ -43,15 +55,8 @@ int run_attribute(const Args& args)
 {
     po::options_description options;
     add_db_option(options);
-    options.add_options()
-        ("recipe", po::value<std::string>(), "")
-        ("expected", po::value<std::string>(), "")
-        ("observed", po::value<std::string>(), "")
-        ("run", po::value<std::string>(), "")
-        ("good", po::value<std::string>(), "")
-        ("bad", po::value<std::string>(), "")
-        ("host", po::value<std::string>(), "")
-        ("json", po::bool_switch(), "");
+    add_attribute_options(options);
+    options.add_options()("json", po::bool_switch(), "");
     auto vm = parse("attribute", args, options);
     auto o = attribute_options(vm, "attribute");
 

@@ -11,14 +11,8 @@ int run_report(const Args& args)
 {
     po::options_description options;
     add_db_option(options);
+    add_attribute_options(options);
     options.add_options()
-        ("recipe", po::value<std::string>(), "")
-        ("expected", po::value<std::string>(), "")
-        ("observed", po::value<std::string>(), "")
-        ("run", po::value<std::string>(), "")
-        ("good", po::value<std::string>(), "")
-        ("bad", po::value<std::string>(), "")
-        ("host", po::value<std::string>(), "")
         ("format", po::value<std::string>()->default_value("html"), "")
         ("output,o", po::value<std::string>(), "");
     auto vm = parse("report", args, options);

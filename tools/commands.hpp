@@ -19,7 +19,9 @@ int run_timeline(const Args& args);
 int run_attribute(const Args& args);
 int run_report(const Args& args);
 
-// attribute's and report's symptom and window options (cmd_attribute.cpp).
+// attribute's and report's symptom and window options (cmd_attribute.cpp):
+// declared once for both, and read back.
+void add_attribute_options(po::options_description& options);
 analyze::AttributeOptions attribute_options(const po::variables_map& vm, std::string_view command);
 // Warns on stderr of a snapshot in the verdict's window that no longer
 // matches its seal (cmd_attribute.cpp).
