@@ -183,14 +183,21 @@ void DockerEngine::deploy(const std::string& stack, const std::string& compose) 
 
 void DockerEngine::remove_stack(const std::string& stack) const
 {
-    run_docker({"stack", "rm", stack});
+    // On a loaded machine the stack's network can still be in use by a task
+    // shutting down ("is in use by task"): the services are gone, and a later
+    // `stack rm` removes what is left.
+    auto removal = try_docker({"stack", "rm", stack});
+    if (removal.exit_code != 0 && removal.out.find("is in use by task") == std::string::npos &&
+        removal.err.find("is in use by task") == std::string::npos)
+        run_docker({"stack", "rm", stack}); // throws with its output
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         // Its networks go after its services; a deploy of the same stack must not race them.
         auto filter = "label=com.docker.stack.namespace=" + stack;
-        auto left = run_docker({"service", "ls", "-q", "--filter", filter}) +
-                    run_docker({"network", "ls", "-q", "--filter", filter});
-        if (left.find_first_not_of(" \n") == std::string::npos) return;
+        auto services = run_docker({"service", "ls", "-q", "--filter", filter});
+        auto networks = run_docker({"network", "ls", "-q", "--filter", filter});
+        if ((services + networks).find_first_not_of(" \n") == std::string::npos) return;
+        if (services.find_first_not_of(" \n") == std::string::npos) try_docker({"stack", "rm", stack});
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     throw std::runtime_error("stack " + stack + " still has services after 60 s");
