@@ -10,6 +10,7 @@
 #include "libforensic/analyze/blast_radius.hpp"
 #include "libforensic/analyze/run_history.hpp"
 #include "libforensic/analyze/timeline.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/render/attribution_views.hpp"
 #include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
@@ -32,6 +33,7 @@ TimeNs t(const char* text)
 const std::string E = "eb96de94a1c2b3d4e5f60718293a4b5c6d7e8f90";       // tag 0.7.0+3.3.1, the upgrade base
 const std::string H = "7ae7b0f76efb1122334455667788990011223344";       // the PR head under test
 const std::string OTHER = "1111111122222222333333334444444455555555"; // where a re-pointed tag was
+const std::string TAG_OBJECT = "0f0e0d0c0b0a09080706050403020100f0e0d0c0"; // the annotated tag object of 0.7.0+3.3.1
 const std::string SVC = "disc-ae10f0_ci_commoninternet_net_app";
 const std::string ABRA_A = "/nix/store/bf6azhpi8bi5491n8i4bhjm1z7fva7pb-abra-0.13.0-beta";
 const std::string ABRA_B = "/nix/store/9g2kzqkb3l6yq2y0w1pxf4w6v9n0d8s1-abra-0.14.0";
@@ -69,8 +71,8 @@ std::vector<Night> history(const Case& c)
         // The checkout.
         bool at_head = after_deploy && c.checkout_reaches_head;
         n.add("recipes", {"discourse", "head.commit", at_head ? H : E, {}});
-        n.add("recipes", {"discourse", "tag:0.7.0+3.3.1", E, t("2026-05-20T10:00:00Z")});
-        n.add("recipes", {"discourse", "release:0.7.0+3.3.1", E, {}});
+        n.add("recipes", {"discourse", "tag:0.7.0+3.3.1",
+                          checkout_tag_value({E, TAG_OBJECT, t("2026-05-20T10:00:00Z"), true}), t("2026-05-20T10:00:00Z")});
         n.add("recipes", {"discourse", "describe", at_head ? "0.7.0+3.3.1-9-g7ae7b0f7" : "0.7.0+3.3.1-0-geb96de94", {}});
         n.add("recipes", {"discourse", "worktree.untracked", after_deploy ? "true" : "false", {}});
         if (after_deploy) n.add("recipes", {"discourse", "worktree.untracked_paths", "compose.ccci.yml", {}});
@@ -80,7 +82,9 @@ std::vector<Night> history(const Case& c)
                                                       : E + " " + E + " reset: moving to HEAD",
                               t("2026-06-10T05:40:00Z")});
         // The mirror.
-        n.add("mirrors", {"discourse", "tag:0.7.0+3.3.1", c.tag_repointed_on_mirror && !after_deploy ? OTHER : E, {}});
+        n.add("mirrors", {"discourse", "tag:0.7.0+3.3.1",
+                          mirror_tag_value({c.tag_repointed_on_mirror && !after_deploy ? OTHER : E, TAG_OBJECT, {}, false}),
+                          {}});
         // The app service.
         n.add("swarm", {SVC, "recipe", "discourse", {}});
         n.add("swarm", {SVC, "update_config.order", "start-first", {}});
@@ -247,8 +251,8 @@ TEST_CASE("a tag re-pointed on the mirror is ref-moved")
     auto a = attribute_run(c.db);
     CHECK(a.verdict == "ref-moved");
     const auto& h = hypothesis(a, "ref-moved");
-    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", OTHER));
-    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", E));
+    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", OTHER + " " + TAG_OBJECT));
+    CHECK(has_evidence(h, "tag:0.7.0+3.3.1", E + " " + TAG_OBJECT));
     CHECK(h.summary.find("mirrors tag 0.7.0+3.3.1") != std::string::npos);
 }
 
@@ -314,7 +318,7 @@ void write_blast_host(store::Store& db)
     std::vector<Fact> recipes, runs, swarm;
     auto recipe = [&](const std::string& name, const std::string& release_commit) {
         recipes.push_back({name, "head.commit", H, {}});
-        recipes.push_back({name, "release:1.0.0+1", release_commit, {}});
+        recipes.push_back({name, "tag:1.0.0+1", checkout_tag_value({release_commit, {}, {}, true}), {}});
     };
     auto run = [&](const std::string& id, const std::string& name, const char* started, const char* finished,
                    const char* upgrade) {
@@ -432,7 +436,7 @@ TEST_CASE("services torn down after their run are judged by what was recorded of
     store::Store db(dir / "b.db", store::Store::Access::write);
     write_blast_host(db);
     auto night = [&](const char* at, std::vector<CollectorRun> runs) {
-        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", std::move(runs), {}});
+        db.write(SnapshotInput{"cc-ci", t(at), t(at) + 1, "test", std::move(runs)});
     };
     night("2026-06-12T03:00:00Z", {CollectorRun{"swarm", CollectorStatus::ok, {}, {}}}); // every app torn down
     auto status_of = [&](const std::string& recipe) {

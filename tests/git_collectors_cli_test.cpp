@@ -4,6 +4,7 @@
 #include "support/recipe_fixture.hpp"
 
 #include "libforensic/collect/snapshot_runner.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/store/store.hpp"
 
 #include <doctest/doctest.h>
@@ -52,15 +53,15 @@ TEST_CASE("forensic snapshot stores the git collectors; a re-pointed tag shows a
                           "subject = 'discourse' AND key = 'tag:0.7.0+3.3.1' AND snapshot_id = 2");
     REQUIRE(change.step());
     CHECK(change.column_text(0) == "changed");
-    CHECK(change.column_text(1) == first);
-    CHECK(change.column_text(2) == second);
+    CHECK(tag_commit(change.column_text(1)) == first);
+    CHECK(tag_commit(change.column_text(2)) == second);
 
     auto show = forensic::test::forensic_run({"show", "--db", db, "--source", "recipes", "--subject", "discourse", "--json"});
     REQUIRE(show.exit_code == 0);
     std::map<std::string, std::string> facts;
     auto doc = nlohmann::json::parse(show.out);
     for (const auto& f : doc["facts"]) facts[f["key"].get<std::string>()] = f["value"].get<std::string>();
-    CHECK(facts.at("tag:0.7.0+3.3.1") == second);
+    CHECK(tag_commit(facts.at("tag:0.7.0+3.3.1")) == second);
     CHECK(facts.at("describe") == forensic::test::git_describe(repo.dir()));
     // The mirror still advertises the old target.
     auto mirror = forensic::test::forensic_run({"show", "--db", db, "--source", "mirrors", "--subject", "discourse", "--json"});

@@ -103,7 +103,7 @@ TEST_CASE("prune thins snapshots but keeps every watch record, and what each sho
     write_history(db);
     // A CI run's service between two nights, seen only by the watch: deployed, then removed.
     auto watch = [&](TimeNs at, std::vector<Fact> facts) {
-        SnapshotInput w{"cc-ci", at, at + 1, "test", {}, {}, SnapshotKind::watch};
+        SnapshotInput w{"cc-ci", at, at + 1, "test", {}, SnapshotKind::watch};
         w.collectors.push_back(CollectorRun{"swarm", CollectorStatus::ok, {}, std::move(facts), Coverage::subjects, {"run_app"}});
         db.write(w);
     };

@@ -6,6 +6,7 @@
 
 #include "libforensic/collect/snapshot_runner.hpp"
 #include "libforensic/git/tag_memo.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/utf8.hpp"
 
@@ -52,20 +53,26 @@ TEST_CASE("lightweight and annotated tags are told apart; releases and describe 
     repo.tag("ci-mark");
     auto facts = host.collect("recipes");
     auto tagged = repo.rev("0.7.0+3.3.1^{commit}");
-    CHECK(value(facts, "discourse tag:0.7.0+3.3.1") == tagged);
-    CHECK(value(facts, "discourse tag:0.7.0+3.3.1:annotated") == "true");
-    CHECK(value(facts, "discourse tag:0.7.0+3.3.1:object") == repo.rev("refs/tags/0.7.0+3.3.1"));
+    // One fact a tag: "<peeled> <object|-> <tagger date|-> <release|->", each
+    // field as git itself prints it.
     auto tagger = repo.git({"for-each-ref", "--format=%(taggerdate:iso-strict)", "refs/tags/0.7.0+3.3.1"});
-    CHECK(at(value(facts, "discourse tag:0.7.0+3.3.1:tagger_date")) == at(tagger));
-    CHECK(facts.at("discourse tag:0.7.0+3.3.1:tagger_date").event_time == at(tagger));
-    CHECK(value(facts, "discourse tag:ci-mark") == tagged);
-    CHECK(value(facts, "discourse tag:ci-mark:annotated") == "false");
-    CHECK_FALSE(has(facts, "discourse tag:ci-mark:object"));
-    CHECK_FALSE(has(facts, "discourse tag:ci-mark:tagger_date"));
-    // Release tags only.
-    CHECK(value(facts, "discourse release:0.6.0+3.2.0") == repo.rev("0.6.0+3.2.0^{commit}"));
-    CHECK(value(facts, "discourse release:0.7.0+3.3.1") == tagged);
-    CHECK_FALSE(has(facts, "discourse release:ci-mark"));
+    auto annotated = parse_tag_value(value(facts, "discourse tag:0.7.0+3.3.1"));
+    REQUIRE(annotated);
+    CHECK(annotated->peeled == tagged);
+    CHECK(annotated->object == repo.rev("refs/tags/0.7.0+3.3.1"));
+    CHECK(annotated->tagger_time == at(tagger));
+    CHECK(annotated->release);
+    CHECK(value(facts, "discourse tag:0.7.0+3.3.1") ==
+          tagged + " " + repo.rev("refs/tags/0.7.0+3.3.1") + " " + format_rfc3339(at(tagger)) + " release");
+    CHECK(facts.at("discourse tag:0.7.0+3.3.1").event_time == at(tagger));
+    // A lightweight tag has no object and no tagger; ci-mark is no release.
+    CHECK(value(facts, "discourse tag:ci-mark") == tagged + " - - -");
+    CHECK_FALSE(facts.at("discourse tag:ci-mark").event_time);
+    CHECK(parse_tag_value(value(facts, "discourse tag:0.6.0+3.2.0"))->peeled == repo.rev("0.6.0+3.2.0^{commit}"));
+    // Nothing else of a tag is a fact of its own any more.
+    for (const auto& [name, fact] : facts)
+        CHECK_FALSE((name.find("release:") != std::string::npos || name.ends_with(":object") ||
+                     name.ends_with(":annotated") || name.ends_with(":tagger_date")));
     // HEAD on the tagged commit, which carries both: the annotated tag wins.
     CHECK(value(facts, "discourse describe") == forensic::test::git_describe(repo.dir()));
     CHECK(value(facts, "discourse describe") == "0.7.0+3.3.1-0-g" + tagged.substr(0, 8));
@@ -313,7 +320,7 @@ TEST_CASE("ref names that are not UTF-8 do not stop collection and are stored es
     auto& repo = released_recipe(host, "discourse");
     repo.git({"tag", "caf\xe9-\xff", "HEAD~1"});
     auto facts = host.collect("recipes");
-    CHECK(value(facts, "discourse tag:caf\xe9-\xff") == repo.rev("HEAD~1"));
+    CHECK(tag_commit(value(facts, "discourse tag:caf\xe9-\xff")) == repo.rev("HEAD~1"));
 
     collect::Selection only{{"recipes"}, {}};
     auto snapshot = collect::collect_snapshot(host.options(), only, "h", std::nullopt);
@@ -343,9 +350,9 @@ TEST_CASE("release tags are <dotted recipe version>+<upstream version>")
         repo.tag(tag);
     auto facts = host.collect("recipes");
     for (const std::string release : {"0.7.0+3.3.1", "1.2+v2.0-rc1", "10.0.0+2024.01"})
-        CHECK(has(facts, "r release:" + release));
+        CHECK(parse_tag_value(value(facts, "r tag:" + release))->release);
     for (const std::string other : {"v1.0.0+2", "1.0.0", "1+2", "1.0.0+", "latest"})
-        CHECK_FALSE(has(facts, "r release:" + other));
+        CHECK_FALSE(parse_tag_value(value(facts, "r tag:" + other))->release);
 }
 
 TEST_CASE("tag objects read once are remembered: the next snapshot gives the same facts without reading them")
@@ -382,7 +389,7 @@ TEST_CASE("tag objects read once are remembered: the next snapshot gives the sam
     git::TagMemo third(learned);
     options.tag_memo = &third;
     auto later = host.collect("recipes", options);
-    CHECK(value(later, "discourse tag:0.8.0+3.4.0:annotated") == "true");
+    CHECK(parse_tag_value(value(later, "discourse tag:0.8.0+3.4.0"))->object == repo.rev("refs/tags/0.8.0+3.4.0"));
     REQUIRE(third.learned().size() == 1);
     CHECK(third.learned()[0].name == "0.8.0+3.4.0");
 

@@ -37,7 +37,7 @@ CollectorRun failed(const std::string& name)
 
 SnapshotInput snap(TimeNs t, std::vector<CollectorRun> runs)
 {
-    return SnapshotInput{"ci", t, t + 1000, "test", std::move(runs), {}};
+    return SnapshotInput{"ci", t, t + 1000, "test", std::move(runs)};
 }
 
 long long count_rows(store::Store& db, const std::string& table)

@@ -41,12 +41,18 @@ int run_verify(const Args& args)
         for (const auto& h : report.heads)
             heads.push_back({{"host", h.host}, {"snapshot", h.snapshot_id},
                              {"taken_at", format_rfc3339(h.taken_at)}, {"chain", h.chain}});
+        auto reseals = nlohmann::ordered_json::array();
+        for (const auto& r : report.reseals)
+            reseals.push_back({{"host", r.host}, {"schema_version", r.schema_version},
+                               {"resealed_at", format_rfc3339(r.resealed_at)}, {"snapshot", r.snapshot_id},
+                               {"chain_before", r.old_chain}});
         print_json(nlohmann::ordered_json{{"ok", report.ok()},
                                           {"snapshots", report.snapshots},
                                           {"intervals", report.intervals},
                                           {"problems", report.problems},
                                           {"notes", notes},
-                                          {"heads", heads}});
+                                          {"heads", heads},
+                                          {"reseals", reseals}});
         return report.ok() ? exit_ok : exit_changes;
     }
     for (const auto& n : notes) std::cout << render::escape_terminal(n) << "\n";
@@ -54,6 +60,10 @@ int run_verify(const Args& args)
     for (const auto& h : report.heads)
         std::cout << "chain head of " << render::escape_terminal(h.host) << ": " << h.chain << " (snapshot "
                   << h.snapshot_id << ", " << format_rfc3339(h.taken_at) << ")\n";
+    for (const auto& r : report.reseals)
+        std::cout << "resealed by the migration to schema " << r.schema_version << " at "
+                  << format_rfc3339(r.resealed_at) << "; chain head of " << render::escape_terminal(r.host)
+                  << " before it: " << r.old_chain << " (snapshot " << r.snapshot_id << ")\n";
     if (report.ok()) {
         std::cout << "ok: " << report.snapshots << " snapshots, " << report.intervals << " intervals\n";
     } else {

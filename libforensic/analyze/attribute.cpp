@@ -2,6 +2,7 @@
 // failure), the window (from the runs evidence unless given), every
 // hypothesis test, what the observed stamp is, and the verdict.
 #include "libforensic/analyze/attribution_context.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -42,11 +43,6 @@ std::string acts_on(const std::string& id)
     return "the worktree flag";
 }
 
-std::string tag_of(const std::string& key)
-{
-    return key.substr(4);
-}
-
 } // namespace
 
 const char* to_string(HypothesisStatus status)
@@ -74,8 +70,12 @@ std::string describe_observed(const AttributionContext& c)
     std::string expected_describe;
     for (const std::string source : {"mirrors", "recipes"})
         for (const auto& i : c.recipe_history(source)) {
-            if (i.key.starts_with("tag:") && i.key.find(':', 4) == std::string::npos) tags[tag_of(i.key)] = i.value;
-            if (i.key.starts_with("release:")) releases[i.key.substr(8)] = i.value;
+            if (auto name = tag_name_of_key(i.key)) {
+                auto tag = parse_tag_value(i.value);
+                if (!tag) continue;
+                tags[std::string(*name)] = tag->peeled;
+                if (tag->release) releases[std::string(*name)] = tag->peeled;
+            }
             if (i.key == "describe") {
                 auto g = i.value.rfind("-g");
                 if (g != std::string::npos && same_commit(i.value.substr(g + 2), c.expected().commit))

@@ -4,6 +4,7 @@
 #include "libforensic/analyze/run_history.hpp"
 #include "libforensic/analyze/stamp.hpp"
 #include "libforensic/collect/fact_names.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
 
@@ -172,11 +173,14 @@ private:
     void check_older_release(const std::string& recipe, const RunRecord& run, BlastRow& row) const
     {
         auto observed = parse_stamp(*run.hc1_observed);
-        for (const auto& i : store_.subject_history(host_, std::string(rc::source), {recipe}, std::string(rc::release_prefix))) {
-            if (!same_commit(i.value, observed.commit) || same_commit(i.value, *run.hc1_expected)) continue;
+        for (const auto& i : store_.subject_history(host_, std::string(rc::source), {recipe}, std::string(rc::tag_prefix))) {
+            auto tag = parse_tag_value(i.value);
+            if (!tag || !tag->release || !same_commit(tag->peeled, observed.commit) ||
+                same_commit(tag->peeled, *run.hc1_expected))
+                continue;
             row.status = BlastStatus::other_failure;
             row.signature = "stamp mismatch: run " + run.id + " deployed " + *run.hc1_observed +
-                            ", the commit of older release " + i.key.substr(rc::release_prefix.size()) + ", not " +
+                            ", the commit of older release " + i.key.substr(rc::tag_prefix.size()) + ", not " +
                             *run.hc1_expected + "; no rollback of the app service is established (" +
                             rollback_finding_ + "): a checkout at that release would stamp it too";
             row.evidence.push_back(Evidence{std::string(rn::source), run.subject, std::string(rn::hc1_observed),

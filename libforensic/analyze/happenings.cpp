@@ -1,6 +1,7 @@
 #include "libforensic/analyze/happenings.hpp"
 
 #include "libforensic/analyze/stamp.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
@@ -104,6 +105,19 @@ private:
         case Change::changed: break;
         }
         return std::string(name) + " " + value_text(e.before.value_or("")) + " → " + value_text(e.after.value_or(""));
+    }
+
+    // A tag by the commit it leads to (model/tag_fact.hpp); one re-made at the
+    // same commit (a new tag object) says so.
+    static std::string tag_clause(const TimelineEvent& e)
+    {
+        auto commit = [](const std::optional<std::string>& v) { return std::string(tag_commit(v.value_or(""))); };
+        TimelineEvent shown = e;
+        if (e.before) shown.before = commit(e.before);
+        if (e.after) shown.after = commit(e.after);
+        if (e.change == Change::changed && shown.before == shown.after)
+            return std::string(e.key) + " " + value_text(*shown.after) + " re-tagged";
+        return clause(shown, std::string(e.key));
     }
 
     static std::string join(const std::vector<std::string>& parts)
@@ -292,8 +306,9 @@ private:
                                                : "untracked files gone");
         if (const auto* e = fact("worktree.modified")) parts.push_back(e->after == "true" ? "tracked files modified" : "tracked files clean");
         for (const auto* e : h_.facts)
-            if ((e->key.starts_with("tag:") && std::count(e->key.begin(), e->key.end(), ':') == 1) ||
-                e->key.starts_with("branch:"))
+            if (tag_name_of_key(e->key))
+                parts.push_back(tag_clause(*e));
+            else if (e->key.starts_with("branch:"))
                 parts.push_back(clause(*e, std::string(e->key)));
         if (fact("fetch_head.mtime")) parts.push_back("fetched");
         if (h_.kind == HappeningKind::appeared)

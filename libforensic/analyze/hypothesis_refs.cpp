@@ -12,6 +12,7 @@
 // mirror never listed (--offline) leaves it inconclusive.
 #include "libforensic/analyze/attribution_context.hpp"
 #include "libforensic/collect/fact_names.hpp"
+#include "libforensic/model/tag_fact.hpp"
 
 #include <set>
 
@@ -23,20 +24,21 @@ namespace mr = collect::mirrors;
 
 bool is_ref_key(const std::string& source, const std::string& key)
 {
-    if (key.ends_with(rc::tag_annotated) || key.ends_with(rc::tag_tagger_date)) return false;
     if (key.starts_with(rc::tag_prefix) || key.starts_with(rc::branch_prefix)) return true;
-    if (source == rc::source) return key.starts_with(rc::release_prefix) || key.starts_with(rc::remote_prefix);
+    if (source == rc::source) return key.starts_with(rc::remote_prefix);
     return key == mr::head;
 }
+
+// The commit a ref's value leads to: a tag's first field (model/tag_fact.hpp),
+// a branch's or HEAD's whole value.
+std::string commit_of(const std::string& value) { return std::string(tag_commit(value)); }
 
 std::string ref_name(const std::string& key)
 {
     if (key == mr::head) return "the mirror's HEAD";
     auto name = key.substr(key.find(':') + 1);
-    if (name.ends_with(rc::tag_object)) name.resize(name.size() - rc::tag_object.size());
     return key.starts_with(rc::branch_prefix)   ? "branch " + name
            : key.starts_with(rc::remote_prefix) ? "remote-tracking " + name
-           : key.starts_with(rc::release_prefix) ? "release " + name
                                                 : "tag " + name;
 }
 
@@ -67,9 +69,12 @@ Hypothesis test_ref_moved(const AttributionContext& c)
         return h;
     }
     auto followed = followed_branch_key(c);
+    auto at_stamp_commit = [&](const std::string& value) {
+        auto commit = commit_of(value);
+        return same_commit(commit, c.expected().commit) || same_commit(commit, c.observed().commit);
+    };
     auto bears = [&](const std::string& key, const std::string& value, const std::optional<std::string>& other) {
-        if (same_commit(value, c.expected().commit) || same_commit(value, c.observed().commit)) return true;
-        if (other && (same_commit(*other, c.expected().commit) || same_commit(*other, c.observed().commit))) return true;
+        if (at_stamp_commit(value) || (other && at_stamp_commit(*other))) return true;
         return followed && key == *followed;
     };
     std::vector<std::string> moved, context, covered, uncovered;
@@ -85,9 +90,12 @@ Hypothesis test_ref_moved(const AttributionContext& c)
         };
         for (const auto& i : history) {
             if (!is_ref_key(source, i.key)) continue;
-            // A tag made in the window says so by its tagger date.
+            // A tag made in the window says so by its tagger date (a tag
+            // re-made at the commit it already had was not made then).
+            auto replaced = other_value(i, true);
+            bool retagged = replaced && commit_of(*replaced) == commit_of(i.value);
             if (i.key.starts_with(rc::tag_prefix) && i.event_time && *i.event_time > *w.good &&
-                *i.event_time <= *w.bad && reported.insert(i.key + i.value).second) {
+                *i.event_time <= *w.bad && !retagged && reported.insert(i.key + i.value).second) {
                 auto e = c.evidence_of(i, ref_name(i.key) + " created in the window (tagger date)");
                 if (bears(i.key, i.value, std::nullopt)) {
                     moved.push_back(source + " " + ref_name(i.key) + " created");
@@ -104,13 +112,19 @@ Hypothesis test_ref_moved(const AttributionContext& c)
                 if (!since || *since >= *w.bad || *boundary <= *w.good) continue;
                 bool began = boundary == i.valid_from;
                 if (!reported.insert(i.key + std::to_string(*boundary) + (began ? "+" : "-")).second) continue;
+                auto other = other_value(i, began);
+                if (other && commit_of(*other) == commit_of(i.value)) {
+                    // Re-tagged at the same commit: a new tag object, the same target.
+                    context.push_back(source + " " + ref_name(i.key) + " re-tagged at the same commit");
+                    continue;
+                }
                 auto what = source + " " + ref_name(i.key) + (began ? " set" : " removed");
-                if (!bears(i.key, i.value, other_value(i, began))) {
+                if (!bears(i.key, i.value, other)) {
                     context.push_back(what);
                     continue;
                 }
                 auto e = c.evidence_of(i, ref_name(i.key) + (began ? " now points to " : " no longer points to ") +
-                                              short_commit(i.value) + " (changed between snapshots at " +
+                                              short_commit(commit_of(i.value)) + " (changed between snapshots at " +
                                               format_rfc3339(*since) + " and " + format_rfc3339(*boundary) + ")");
                 e.decides = true;
                 h.evidence.push_back(std::move(e));
@@ -125,15 +139,11 @@ Hypothesis test_ref_moved(const AttributionContext& c)
             if (moved.empty()) {
                 // Show what stayed put: the tags at the commits in question.
                 for (const auto& f : c.state(*after, source, c.recipe())) {
-                    if (!f.key.starts_with(rc::tag_prefix) || f.key.ends_with(rc::tag_object) ||
-                        f.key.ends_with(rc::tag_annotated) || f.key.ends_with(rc::tag_tagger_date))
-                        continue;
-                    if (same_commit(f.value, c.observed().commit) || same_commit(f.value, c.expected().commit)) {
-                        h.evidence.push_back(c.evidence_at(f, *after,
-                                                           ref_name(f.key) + " unchanged since snapshot " +
-                                                               std::to_string(before->snapshot.id)));
-                        h.evidence.back().decides = true;
-                    }
+                    if (!tag_name_of_key(f.key) || !at_stamp_commit(f.value)) continue;
+                    h.evidence.push_back(c.evidence_at(f, *after,
+                                                       ref_name(f.key) + " unchanged since snapshot " +
+                                                           std::to_string(before->snapshot.id)));
+                    h.evidence.back().decides = true;
                 }
             }
         } else {

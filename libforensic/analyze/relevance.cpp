@@ -20,7 +20,7 @@ bool stamp_relevant(std::string_view source, std::string_view subject, std::stri
     if (source == "nix") return key.starts_with("abra.") || (subject == "current-system" && key == "store_path");
     if (source == "abra") return key != "present";
     if (source == "recipes")
-        return starts_with_any(key, {"head.", "describe", "tag:", "release:", "reflog:", "worktree."});
+        return starts_with_any(key, {"head.", "describe", "tag:", "reflog:", "worktree."});
     if (source == "mirrors") return starts_with_any(key, {"head", "branch:", "tag:"});
     if (source == "catalogue") return key.starts_with("version:");
     if (source == "swarm") {

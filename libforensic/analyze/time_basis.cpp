@@ -7,7 +7,7 @@ TimeDescription describe_event_time(std::string_view source, std::string_view su
     if (source == "nix") return generation_link_mtime;
     if (source == "recipes") {
         if (key.starts_with("reflog:")) return {"reflog", "Reflog entry time"};
-        if (key.ends_with(":tagger_date")) return {"tagger", "Tagger date"};
+        if (key.starts_with("tag:")) return {"tagger", "Tagger date"}; // only an annotated tag has one
         if (key == "fetch_head.mtime") return {"mtime", "FETCH_HEAD mtime (the last fetch)"};
         if (key == "orig_head.mtime") return {"mtime", "ORIG_HEAD mtime"};
     }

@@ -1,5 +1,7 @@
 #include "libforensic/bundle/bundle.hpp"
 
+#include "libforensic/bundle/bundle_upgrade.hpp"
+
 #include "libforensic/bundle/bundle_rules.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/file_bytes.hpp"
@@ -75,7 +77,7 @@ void normalise(SnapshotInput& snapshot)
 
 SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot)
 {
-    SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {}, {},
+    SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {},
                         snapshot.kind};
     for (const auto& run : store.collector_runs(snapshot.id)) {
         CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
@@ -108,7 +110,9 @@ nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
                                [](const CollectorRun& c) { return c.coverage != Coverage::full; });
     nlohmann::ordered_json doc;
     doc["format"] = format_name;
-    doc["version"] = partial || snapshot.kind != SnapshotKind::snapshot ? 2 : 1;
+    doc["version"] = holds_dense_tags(snapshot)                        ? dense_tags_format_version
+                     : partial || snapshot.kind != SnapshotKind::snapshot ? 2
+                                                                          : 1;
     if (snapshot.kind != SnapshotKind::snapshot) doc["kind"] = to_string(snapshot.kind);
     doc["host"] = snapshot.host;
     doc["taken_at"] = format_rfc3339(snapshot.taken_at);
@@ -206,6 +210,7 @@ SnapshotInput from_json(const json& doc, const std::string& origin)
     }
     normalise(input);
     reject_repeats(input, origin);
+    upgrade_legacy_facts(input);
     return input;
 }
 

@@ -15,9 +15,11 @@ namespace forensic::bundle {
 inline constexpr const char* format_name = "forensic-bundle";
 // Version 2 adds watch records (`kind`) and partial runs (`coverage`,
 // `subjects`); version 3 the snapshot's seal (bundle_seal.hpp), which
-// export adds. to_json writes the lowest version that holds its content, so
-// a plain snapshot stays readable by a forensic that reads 1.
-inline constexpr int format_version = 3;
+// export adds; version 4 tags as one fact each (bundle_upgrade.hpp: older
+// bundles are joined on reading). to_json writes the lowest version that
+// holds its content, so a snapshot without tags stays readable by a forensic
+// that reads 1.
+inline constexpr int format_version = 4;
 
 // The snapshot as stored: every collector's status, and for each collector
 // that succeeded the facts it saw (its state at that snapshot).

@@ -11,7 +11,7 @@ TakenSnapshot take_snapshot(store::Store& store, SnapshotRequest request)
     collect::validate_selection(request.selection);
     auto& options = request.options;
     git::TagMemo tag_memo(collect::is_selected(request.selection, "recipes") ? store.tag_objects()
-                                                                            : std::vector<TagObjectRecord>{});
+                                                                            : std::vector<git::TagObjectRecord>{});
     options.tag_memo = &tag_memo;
     // The buffer is read from the previous capture of this host's events on.
     auto events = std::string(collect::swarm_events::source);
@@ -21,7 +21,8 @@ TakenSnapshot take_snapshot(store::Store& store, SnapshotRequest request)
     taken.input = std::make_unique<SnapshotInput>(
         collect::collect_snapshot(options, request.selection, request.host, request.at));
     options.tag_memo = nullptr;
-    taken.summary = store.write(*taken.input);
+    // What the memo read for the first time is kept with the snapshot, in its transaction.
+    taken.summary = store.write(*taken.input, {}, tag_memo.learned());
     return taken;
 }
 

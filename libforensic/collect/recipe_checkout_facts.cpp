@@ -8,6 +8,7 @@
 #include "libforensic/git/release_tag.hpp"
 #include "libforensic/git/repository_describe.hpp"
 #include "libforensic/git/worktree_state.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/url_credentials.hpp"
 
@@ -26,14 +27,12 @@ std::string without_trailing_newlines(std::string text)
 void add_tags(const git::RefScan& refs, SubjectFacts& out)
 {
     for (const auto& tag : refs.tags) {
-        auto key = "tag:" + tag.name;
-        out.add(key, git::to_hex(tag.peeled));
-        out.add(key + ":annotated", tag.annotated ? "true" : "false");
+        TagFact fact{git::to_hex(tag.peeled), std::nullopt, std::nullopt, git::is_release_tag(tag.name)};
         if (tag.annotated) {
-            out.add(key + ":object", git::to_hex(tag.target));
-            if (tag.tagger_time) out.add(key + ":tagger_date", format_rfc3339(*tag.tagger_time), tag.tagger_time);
+            fact.object = git::to_hex(tag.target);
+            fact.tagger_time = tag.tagger_time;
         }
-        if (git::is_release_tag(tag.name)) out.add("release:" + tag.name, git::to_hex(tag.peeled));
+        out.add(std::string(tag_key_prefix) + tag.name, checkout_tag_value(fact), fact.tagger_time);
     }
     for (const auto& branch : refs.branches) out.add("branch:" + branch.name, git::to_hex(branch.commit));
     for (const auto& remote : refs.remotes) out.add("remote:" + remote.name, git::to_hex(remote.commit));
@@ -98,7 +97,7 @@ std::vector<Fact> recipe_checkout_facts(const HostRoot& root, const RecipeDir& r
         auto refs = git::scan_refs(repo.get(), git::read_ref_files(root, git_dir), tag_memo);
         // Room for every fact at once: 200 recipes' arrays grown by doubling
         // held a third of a snapshot's peak memory in spare capacity.
-        constexpr std::size_t facts_per_tag = 5, other_facts = 12;
+        constexpr std::size_t facts_per_tag = 1, other_facts = 12;
         out.reserve(refs.tags.size() * facts_per_tag + refs.branches.size() + refs.remotes.size() + reflog.size() +
                     other_facts);
         out.add("head.ref", refs.head.ref);

@@ -8,6 +8,7 @@
 #include "libforensic/git/local_listing.hpp"
 #include "libforensic/git/plumbing.hpp"
 #include "libforensic/git/remote_listing.hpp"
+#include "libforensic/model/tag_fact.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/url_credentials.hpp"
 
@@ -85,13 +86,15 @@ std::string mirror_url(const std::string& url_template, const std::string& recip
 
 void add_listing(const git::RemoteListing& listing, SubjectFacts& out)
 {
-    out.reserve(listing.tags.size() * 2 + listing.branches.size() + 2);
+    out.reserve(listing.tags.size() + listing.branches.size() + 2);
     if (listing.head) out.add("head", git::to_hex(*listing.head));
     if (!listing.head_ref.empty()) out.add("head.ref", listing.head_ref);
     for (const auto& branch : listing.branches) out.add("branch:" + branch.name, git::to_hex(branch.commit));
     for (const auto& tag : listing.tags) {
-        out.add("tag:" + tag.name, git::to_hex(tag.peeled ? *tag.peeled : tag.object));
-        if (tag.peeled) out.add("tag:" + tag.name + ":object", git::to_hex(tag.object));
+        // A peeled entry ("^{}") is an annotated tag: `object` is the tag's own.
+        TagFact fact{git::to_hex(tag.peeled ? *tag.peeled : tag.object),
+                     tag.peeled ? std::optional(git::to_hex(tag.object)) : std::nullopt, std::nullopt, false};
+        out.add(std::string(tag_key_prefix) + tag.name, mirror_tag_value(fact));
     }
 }
 

@@ -205,7 +205,6 @@ SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& s
         running.push_back(std::async(std::launch::async, run_one, std::cref(*collector), std::cref(options)));
     }
     for (auto& result : running) input.collectors.push_back(result.get());
-    if (options.tag_memo) input.tag_objects = options.tag_memo->learned();
     // With --at, the snapshot keeps its given time and the real duration.
     input.finished_at = input.taken_at + (now() - started);
     return input;

@@ -36,7 +36,7 @@ std::string default_host_name(const HostRoot& root);
 
 // Runs the selected collectors concurrently. A collector that throws is
 // recorded as failed with its message; one not selected as skipped. The tag
-// objects read for the first time (options.tag_memo) go with the snapshot.
+// objects read for the first time stay in options.tag_memo, for the caller.
 SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
                                std::optional<TimeNs> taken_at);
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "libforensic/git/tag_object.hpp"
-#include "libforensic/model/fact.hpp"
+#include "libforensic/git/tag_object_record.hpp"
 
 #include <mutex>
 #include <string>

@@ -5,8 +5,6 @@
 
 #include "libforensic/util/time.hpp"
 
-#include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,25 +60,12 @@ const char* to_string(SnapshotKind kind);
 SnapshotKind snapshot_kind_from_string(const std::string& text);
 
 // A snapshot before it is stored: what forensic snapshot collected, or a bundle.
-// An annotated tag object's header as a collector read it. A tag object never
-// changes (its id is the hash of its content), so the store keeps these and a
-// later snapshot need not inflate the same object again (git/tag_memo.hpp).
-struct TagObjectRecord {
-    using ObjectId = std::array<unsigned char, 20>; // raw, as git stores it
-    ObjectId id{};       // the tag object's
-    ObjectId target{};   // the object it tags
-    int target_type = 0; // libgit2's git_object_t of the target
-    std::string name;    // the name written inside the tag
-    std::optional<std::int64_t> tagger_time; // seconds since the epoch; none without a tagger line
-};
-
 struct SnapshotInput {
     std::string host;
     TimeNs taken_at = 0;
     TimeNs finished_at = 0;
     std::string tool_version;
     std::vector<CollectorRun> collectors;
-    std::vector<TagObjectRecord> tag_objects; // read for the first time by this snapshot
     SnapshotKind kind = SnapshotKind::snapshot;
 };
 

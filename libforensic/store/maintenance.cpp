@@ -67,6 +67,7 @@ VerifyReport verify(Store& store)
     auto chain = check_chain(db);
     for (auto& p : chain.problems) report.problems.push_back("seal: " + p);
     report.heads = std::move(chain.heads);
+    report.reseals = chain_reseals(db);
     report.recomputed = std::move(chain.recomputed);
     return report;
 }

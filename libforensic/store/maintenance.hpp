@@ -3,6 +3,7 @@
 // monthly policy without changing what the kept ones see.
 #pragma once
 
+#include "libforensic/store/dense_tags_migration.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 
@@ -19,6 +20,7 @@ struct VerifyReport {
     // Per host, the newest snapshot and its chain digest as recomputed from
     // the facts: the value to keep elsewhere (docs/tamper-evidence.md).
     std::vector<ChainHead> heads;
+    std::vector<ChainReseal> reseals; // heads kept when a migration resealed
     std::map<long long, StoredSeal> recomputed; // every snapshot's seal, from the facts
     long long snapshots = 0;
     long long intervals = 0;

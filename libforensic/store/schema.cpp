@@ -1,5 +1,6 @@
 #include "libforensic/store/schema.hpp"
 
+#include "libforensic/store/dense_tags_migration.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store_file.hpp"
 #include "libforensic/store/subject_digests.hpp"
@@ -216,13 +217,15 @@ DROP VIEW snapshot_v;
 // subject digests made SHA-256 (util/digest.hpp). Both filled for existing
 // data after the SQL runs.
 
+// Version 8: one fact per git tag (dense_tags_migration.hpp).
+
 // Index i holds the migration from version i to i + 1. Never edit a released
 // one: add the next.
 const std::vector<std::string>& migrations()
 {
     static const std::vector<std::string> all = {schema_v1() + views_v1(), event_index_v2(), subject_digest_v3(),
                                                     recipe_index_and_tag_objects_v4(), covering_time_indexes_v5(),
-                                                    watch_records_v6(), snapshot_seal_schema()};
+                                                    watch_records_v6(), snapshot_seal_schema(), dense_tags_schema()};
     return all;
 }
 
@@ -257,6 +260,10 @@ void migrate(sql::Database& db, int target)
         if (migrations()[static_cast<std::size_t>(version)] == snapshot_seal_schema()) {
             rebuild_subject_digests(db); // SHA-256 now (util/digest.hpp)
             seal_snapshots(db);
+        }
+        if (migrations()[static_cast<std::size_t>(version)] == dense_tags_schema()) {
+            merge_legacy_tags(db);
+            reseal_after_migration(db, version + 1);
         }
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
         txn.commit();

@@ -61,10 +61,12 @@ void record_observed(sql::Database& db, long long snapshot_id, const CollectorRu
 
 } // namespace
 
-WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks)
+WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks,
+                          const std::vector<git::TagObjectRecord>& learned_tag_objects)
 {
     sql::Transaction txn(db_);
     auto summary = write_one(input, hooks);
+    remember_tag_objects(learned_tag_objects);
     txn.commit();
     return summary;
 }
@@ -127,21 +129,25 @@ WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hook
         summary.collectors.push_back(std::move(info));
         if (hooks.after_collector) hooks.after_collector(run.name);
     }
-    // Immutable objects: one already kept (by a concurrent snapshot) is the same.
-    sql::Statement insert_tag(db_, "INSERT OR IGNORE INTO tag_object (id, target, target_type, name, tagger_time) "
-                                   "VALUES (?, ?, ?, ?, ?)");
-    auto bytes = [](const TagObjectRecord::ObjectId& id) {
-        return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
-    };
-    for (const auto& tag : input.tag_objects) {
-        insert_tag.bind_blob(bytes(tag.id)).bind_blob(bytes(tag.target)).bind(tag.target_type).bind(tag.name);
-        if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
-        insert_tag.run();
-    }
     // Sealed last, over what the transaction wrote: appended, this snapshot
     // alone; spliced between two, it and every later one (snapshot_chain.hpp).
     seal_snapshots(db_, host_id, input.taken_at);
     return summary;
+}
+
+void Store::remember_tag_objects(const std::vector<git::TagObjectRecord>& tag_objects)
+{
+    // Immutable objects: one already kept (by a concurrent snapshot) is the same.
+    sql::Statement insert_tag(db_, "INSERT OR IGNORE INTO tag_object (id, target, target_type, name, tagger_time) "
+                                   "VALUES (?, ?, ?, ?, ?)");
+    auto bytes = [](const git::TagObjectRecord::ObjectId& id) {
+        return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
+    };
+    for (const auto& tag : tag_objects) {
+        insert_tag.bind_blob(bytes(tag.id)).bind_blob(bytes(tag.target)).bind(tag.target_type).bind(tag.name);
+        if (tag.tagger_time) insert_tag.bind(*tag.tagger_time); else insert_tag.bind_null();
+        insert_tag.run();
+    }
 }
 
 } // namespace forensic::store

@@ -161,18 +161,18 @@ std::vector<std::pair<std::string, std::string>> Store::observed_keys(long long 
     return out;
 }
 
-std::vector<TagObjectRecord> Store::tag_objects()
+std::vector<git::TagObjectRecord> Store::tag_objects()
 {
     sql::Statement q(db_, "SELECT id, target, target_type, name, tagger_time FROM tag_object");
-    std::vector<TagObjectRecord> out;
-    auto object_id = [&](int column, TagObjectRecord::ObjectId& id) {
+    std::vector<git::TagObjectRecord> out;
+    auto object_id = [&](int column, git::TagObjectRecord::ObjectId& id) {
         auto bytes = q.column_text(column);
         if (bytes.size() != id.size()) return false; // not an object id: a damaged row is not used
         std::copy(bytes.begin(), bytes.end(), id.begin());
         return true;
     };
     while (q.step()) {
-        TagObjectRecord r{{}, {}, static_cast<int>(q.column_int(2)), q.column_text(3), q.column_optional_int(4)};
+        git::TagObjectRecord r{{}, {}, static_cast<int>(q.column_int(2)), q.column_text(3), q.column_optional_int(4)};
         if (object_id(0, r.id) && object_id(1, r.target)) out.push_back(std::move(r));
     }
     return out;

@@ -2,6 +2,7 @@
 // hosts, each fact kept as an interval of snapshots (docs/schema.md).
 #pragma once
 
+#include "libforensic/git/tag_object_record.hpp"
 #include "libforensic/model/fact.hpp"
 #include "libforensic/model/interval.hpp"
 #include "libforensic/model/snapshot.hpp"
@@ -117,10 +118,12 @@ public:
     std::vector<SnapshotCoverage> coverage(const std::string& host);
 
     // Every tag object header kept (table tag_object), for a git::TagMemo.
-    std::vector<TagObjectRecord> tag_objects();
+    std::vector<git::TagObjectRecord> tag_objects();
 
-    // Stores one snapshot in one transaction; see snapshot_writer.cpp.
-    WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {});
+    // Stores one snapshot in one transaction; see snapshot_writer.cpp. With
+    // it, the tag object headers its collectors read for the first time.
+    WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {},
+                       const std::vector<git::TagObjectRecord>& learned_tag_objects = {});
     // Stores several (a burst of watch records) in one transaction: all or none.
     std::vector<WriteSummary> write(const std::vector<SnapshotInput>& inputs);
     // Whether `host` has a snapshot (or watch record) taken exactly then.
@@ -128,6 +131,7 @@ public:
 
 private:
     WriteSummary write_one(const SnapshotInput& input, const WriteHooks& hooks);
+    void remember_tag_objects(const std::vector<git::TagObjectRecord>& tag_objects);
 
     sql::Database db_;
     int schema_before_ = 0;

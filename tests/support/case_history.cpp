@@ -1,5 +1,7 @@
 #include "support/case_history.hpp"
 
+#include "libforensic/model/tag_fact.hpp"
+
 namespace forensic::test {
 namespace {
 
@@ -27,7 +29,10 @@ std::vector<Fact> nix_facts(int generations)
 std::vector<Fact> recipe_facts(bool rechecked_out)
 {
     std::vector<Fact> facts = {
-        {"discourse", "tag:0.7.0+3.3.1", "eb96de94a1c2b3d4e5f60718293a4b5c6d7e8f90", t("2026-05-20T10:00:00Z")},
+        {"discourse", "tag:0.7.0+3.3.1",
+         checkout_tag_value({"eb96de94a1c2b3d4e5f60718293a4b5c6d7e8f90", "0f0e0d0c0b0a09080706050403020100f0e0d0c0",
+                             t("2026-05-20T10:00:00Z"), true}),
+         t("2026-05-20T10:00:00Z")},
         {"discourse", "head.commit",
          rechecked_out ? "7ae7b0f76efb1122334455667788990011223344" : "eb96de94a1c2b3d4e5f60718293a4b5c6d7e8f90", {}},
         {"discourse", "describe", rechecked_out ? "0.7.0+3.3.1-9-g7ae7b0f7" : "0.7.0+3.3.1-0-geb96de94", {}},
@@ -85,7 +90,7 @@ CollectorRun ok(const char* name, std::vector<Fact> facts)
 void write_case_history(store::Store& store, bool only_last)
 {
     auto snapshot = [&](const char* at, std::vector<CollectorRun> runs) {
-        store.write(SnapshotInput{"cc-ci", t(at), t(at) + 30 * ns_per_second, "test", std::move(runs), {}});
+        store.write(SnapshotInput{"cc-ci", t(at), t(at) + 30 * ns_per_second, "test", std::move(runs)});
     };
     if (!only_last) {
         snapshot("2026-06-05T06:00:00Z", {ok("nix", nix_facts(1)), ok("recipes", recipe_facts(false)),
