@@ -198,6 +198,12 @@ std::string Statement::column_text(int index) const
     return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string();
 }
 
+std::string_view Statement::column_view(int index) const
+{
+    auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+    return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string_view();
+}
+
 bool Statement::column_is_null(int index) const
 {
     return sqlite3_column_type(stmt_, index) == SQLITE_NULL;

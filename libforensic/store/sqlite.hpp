@@ -88,6 +88,8 @@ public:
 
     long long column_int(int index) const;
     std::string column_text(int index) const;
+    // The text in place, valid until the next step or reset: no copy.
+    std::string_view column_view(int index) const;
     std::optional<long long> column_optional_int(int index) const;
     std::optional<std::string> column_optional_text(int index) const;
     bool column_is_null(int index) const;
