@@ -5,9 +5,6 @@
 #include "libforensic/version.hpp"
 
 #include <iostream>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 using namespace forensic;
 
@@ -20,23 +17,10 @@ bool wants_help(const cli::Args& args)
     return false;
 }
 
-// A snapshot's fact arrays are tens of megabytes, built per recipe on worker
-// threads, then merged and freed. Freed inside glibc's per-thread arenas they
-// stay resident, and the peak held both copies (196 MiB for the benchmark
-// host's nightly snapshot); mapped on their own they go back at once
-// (148 MiB, no slower). A fixed threshold also stops glibc raising it.
-void return_large_blocks_on_free()
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
-#endif
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
-    return_large_blocks_on_free();
     cli::Args args(argv + 1, argv + argc);
     if (args.empty() || args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
         if (args.size() > 1 && args.front() == "help") {

@@ -92,9 +92,41 @@ CREATE TABLE chain_reseal (
 )sql";
 }
 
+namespace {
+
+// SQLite's page cache, larger while the migration rewrites every tag's
+// intervals: they are spread over the whole file, and with the default 2 MiB
+// each index update re-reads pages it just evicted.
+class LargerPageCache {
+public:
+    explicit LargerPageCache(sql::Database& db) : db_(db)
+    {
+        sql::Statement q(db, "PRAGMA cache_size");
+        q.step();
+        before_ = q.column_int(0);
+        db_.exec("PRAGMA cache_size = -131072"); // KiB
+    }
+    ~LargerPageCache()
+    {
+        try {
+            db_.exec("PRAGMA cache_size = " + std::to_string(before_));
+        } catch (...) {
+        }
+    }
+    LargerPageCache(const LargerPageCache&) = delete;
+    LargerPageCache& operator=(const LargerPageCache&) = delete;
+
+private:
+    sql::Database& db_;
+    long long before_ = 0;
+};
+
+} // namespace
+
 DenseTagsMigration merge_legacy_tags(sql::Database& db)
 {
     DenseTagsMigration result;
+    LargerPageCache cache(db);
     // Subject by subject, every host at once; each subject's rows are read
     // in full before it is rewritten.
     const char* tag_keys = "((k.source = 'recipes' AND (k.key GLOB 'tag:*' OR k.key GLOB 'release:*')) "
