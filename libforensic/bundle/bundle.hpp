@@ -25,14 +25,15 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
 
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
 
-// Parses a bundle document; errors name `origin` and the offending field.
-SnapshotInput from_json(const nlohmann::json& document, const std::string& origin);
-
 // Parses a bundle's text; InputError names `origin` and the position or field.
 SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin);
 
-// Reads and parses a bundle file; InputError names the file and position.
+// Reads and parses a bundle file as it reads it (bundle_reader.hpp);
+// InputError names the file and the position or field.
 SnapshotInput read_bundle_file(const std::filesystem::path& file);
+
+// Whether two normalised snapshots hold the same: all that a bundle carries.
+bool same_snapshot(const SnapshotInput& a, const SnapshotInput& b);
 
 enum class ImportOutcome { imported, already_present };
 

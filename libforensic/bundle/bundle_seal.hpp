@@ -4,6 +4,7 @@
 // the store seals what it holds itself.
 #pragma once
 
+#include "libforensic/bundle/bundle_events.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 
@@ -24,7 +25,7 @@ nlohmann::ordered_json export_bundle(store::Store& store, const SnapshotInfo& sn
 
 // The seal a bundle carries, none for a bundle of format 1 or 2. InputError
 // names `origin` for a malformed one.
-std::optional<store::StoredSeal> read_seal(const nlohmann::json& document, const std::string& origin);
+std::optional<store::StoredSeal> read_seal(const SealMembers& seal, const std::string& origin);
 
 struct BundleCheck {
     std::vector<std::string> problems; // each names the bundle
@@ -38,7 +39,8 @@ struct BundleCheck {
 // carries. `recomputed`: every snapshot's seal recomputed from the facts
 // (store::verify). A mismatched chain with matching content means the
 // history before it changed since export, or the chain was recomputed.
+// `bundle`: read_bundle(file, NonUtf8::escape), as verify has always read it.
 BundleCheck check_against_store(store::Store& store, const std::map<long long, store::StoredSeal>& recomputed,
-                                const nlohmann::json& document, const std::string& origin);
+                                const ParsedBundle& bundle, const std::string& origin);
 
 } // namespace forensic::bundle
