@@ -1,11 +1,13 @@
-// Bundles read as a stream (bundle_reader.hpp): the errors the document
-// reader gave, word for word, from real files; files larger than one read;
-// pipes; verify's reading.
+// Bundles read as a stream (bundle_reader.hpp) and written as one
+// (bundle_writer.hpp): the errors the document reader gave, word for word,
+// from real files; files larger than one read; pipes; verify's reading; and
+// the exact text export writes.
 #include "support/temp_dir.hpp"
 
 #include "libforensic/bundle/bundle.hpp"
 #include "libforensic/bundle/bundle_reader.hpp"
 #include "libforensic/bundle/bundle_seal.hpp"
+#include "libforensic/bundle/bundle_writer.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <doctest/doctest.h>
@@ -175,4 +177,59 @@ TEST_CASE("verify reads bytes that are not UTF-8 as \\xNN, as it always has; a m
         CHECK(std::string(e.what()) ==
               file + R"(: seal: expected {"content": HEX, "chain": HEX}, 64 lower-case hex digits each)");
     }
+}
+
+TEST_CASE("a bundle is written as nlohmann's dump with an indent of 1 wrote it, escapes and all")
+{
+    SnapshotInput input{"h", *parse_rfc3339("2026-06-01T06:00:00Z"), *parse_rfc3339("2026-06-01T06:00:05Z"), "0.1.0",
+                        {}, {}, SnapshotKind::watch};
+    input.collectors.push_back({"runs", CollectorStatus::failed, "down", {}});
+    CollectorRun swarm{"swarm", CollectorStatus::ok, {}, {}, Coverage::subjects, {"app"}};
+    swarm.facts.push_back({"app", "label", "a\"b\\c\nd\x01/caf\xc3\xa9 \xff", *parse_rfc3339("2026-06-01T05:00:00Z")});
+    input.collectors.push_back(swarm);
+    std::string text;
+    bundle::write_bundle(input, store::StoredSeal{std::string(64, 'a'), std::string(64, 'b')},
+                         [&](std::string_view piece) { text += piece; });
+    CHECK(text == R"({
+ "format": "forensic-bundle",
+ "version": 3,
+ "kind": "watch",
+ "host": "h",
+ "taken_at": "2026-06-01T06:00:00Z",
+ "finished_at": "2026-06-01T06:00:05Z",
+ "tool_version": "0.1.0",
+ "collectors": [
+  {
+   "name": "runs",
+   "status": "failed",
+   "error": "down",
+   "facts": []
+  },
+  {
+   "name": "swarm",
+   "status": "ok",
+   "coverage": "subjects",
+   "subjects": [
+    "app"
+   ],
+   "facts": [
+    {
+     "subject": "app",
+     "key": "label",
+     "value": "a\"b\\c\nd\u0001/café )"
+                  "\xef\xbf\xbd"
+                  R"(",
+     "event_time": "2026-06-01T05:00:00Z"
+    }
+   ]
+  }
+ ],
+ "seal": {
+  "content": ")" + std::string(64, 'a') +
+                      R"(",
+  "chain": ")" + std::string(64, 'b') +
+                      R"("
+ }
+}
+)");
 }

@@ -2,6 +2,7 @@
 
 #include "libforensic/bundle/bundle_reader.hpp"
 #include "libforensic/bundle/bundle_rules.hpp"
+#include "libforensic/bundle/bundle_writer.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
@@ -82,36 +83,9 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
 
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
 {
-    bool partial = std::any_of(snapshot.collectors.begin(), snapshot.collectors.end(),
-                               [](const CollectorRun& c) { return c.coverage != Coverage::full; });
-    nlohmann::ordered_json doc;
-    doc["format"] = format_name;
-    doc["version"] = partial || snapshot.kind != SnapshotKind::snapshot ? 2 : 1;
-    if (snapshot.kind != SnapshotKind::snapshot) doc["kind"] = to_string(snapshot.kind);
-    doc["host"] = snapshot.host;
-    doc["taken_at"] = format_rfc3339(snapshot.taken_at);
-    doc["finished_at"] = format_rfc3339(snapshot.finished_at);
-    doc["tool_version"] = snapshot.tool_version;
-    auto& collectors = doc["collectors"] = nlohmann::ordered_json::array();
-    for (const auto& c : snapshot.collectors) {
-        nlohmann::ordered_json entry;
-        entry["name"] = c.name;
-        entry["status"] = to_string(c.status);
-        if (!c.error.empty()) entry["error"] = c.error;
-        if (c.coverage != Coverage::full) entry["coverage"] = to_string(c.coverage);
-        if (c.coverage == Coverage::subjects) entry["subjects"] = c.observed_subjects;
-        auto& facts = entry["facts"] = nlohmann::ordered_json::array();
-        for (const auto& f : c.facts) {
-            nlohmann::ordered_json fact;
-            fact["subject"] = f.subject;
-            fact["key"] = f.key;
-            fact["value"] = f.value;
-            if (f.event_time) fact["event_time"] = format_rfc3339(*f.event_time);
-            facts.push_back(std::move(fact));
-        }
-        collectors.push_back(std::move(entry));
-    }
-    return doc;
+    std::string text;
+    write_bundle(snapshot, std::nullopt, [&](std::string_view piece) { text += piece; });
+    return nlohmann::ordered_json::parse(text);
 }
 
 SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin)

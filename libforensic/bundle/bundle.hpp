@@ -23,6 +23,7 @@ inline constexpr int format_version = 3;
 // that succeeded the facts it saw (its state at that snapshot).
 SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot);
 
+// The bundle's document, as bundle_writer.hpp writes its text (no seal).
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
 
 // Parses a bundle's text; InputError names `origin` and the position or field.

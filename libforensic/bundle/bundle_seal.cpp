@@ -14,14 +14,10 @@ bool is_digest_hex(const Member& value)
 
 } // namespace
 
-nlohmann::ordered_json export_bundle(store::Store& store, const SnapshotInfo& snapshot)
+void write_export(store::Store& store, const SnapshotInfo& snapshot, const TextSink& sink)
 {
-    auto doc = to_json(snapshot_as_input(store, snapshot));
-    if (auto seal = store::stored_seal(store.database(), snapshot.id)) {
-        doc["version"] = sealed_format_version;
-        doc["seal"] = {{"content", seal->content}, {"chain", seal->chain}};
-    }
-    return doc;
+    auto input = snapshot_as_input(store, snapshot);
+    write_bundle(input, store::stored_seal(store.database(), snapshot.id), sink);
 }
 
 std::optional<store::StoredSeal> read_seal(const SealMembers& seal, const std::string& origin)

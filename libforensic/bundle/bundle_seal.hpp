@@ -5,11 +5,11 @@
 #pragma once
 
 #include "libforensic/bundle/bundle_events.hpp"
+#include "libforensic/bundle/bundle_writer.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +19,10 @@ namespace forensic::bundle {
 // The format version of a bundle that carries a seal.
 inline constexpr int sealed_format_version = 3;
 
-// The bundle of `snapshot` as `forensic export` writes it: with its seal
-// (format 3) when the store has one.
-nlohmann::ordered_json export_bundle(store::Store& store, const SnapshotInfo& snapshot);
+// The bundle of `snapshot` as `forensic export` writes it, to `sink` a piece
+// at a time (bundle_writer.hpp): with its seal (format 3) when the store has
+// one. The snapshot is read whole before the first piece is written.
+void write_export(store::Store& store, const SnapshotInfo& snapshot, const TextSink& sink);
 
 // The seal a bundle carries, none for a bundle of format 1 or 2. InputError
 // names `origin` for a malformed one.
