@@ -1,17 +1,21 @@
-// Bundles read as a stream (bundle_reader.hpp) and written as one
-// (bundle_writer.hpp): the errors the document reader gave, word for word,
-// from real files; files larger than one read; pipes; verify's reading; and
-// the exact text export writes.
+// Bundles read as a stream (bundle_reader.hpp), written as one
+// (bundle_writer.hpp) and compared with the store a fact at a time: the
+// errors the document reader gave, word for word, from real files; files
+// larger than one read; pipes; verify's reading; the exact text export
+// writes; what the comparison tells apart.
 #include "support/temp_dir.hpp"
 
 #include "libforensic/bundle/bundle.hpp"
 #include "libforensic/bundle/bundle_reader.hpp"
 #include "libforensic/bundle/bundle_seal.hpp"
 #include "libforensic/bundle/bundle_writer.hpp"
+#include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <functional>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <thread>
 
@@ -232,4 +236,49 @@ TEST_CASE("a bundle is written as nlohmann's dump with an indent of 1 wrote it, 
  }
 }
 )");
+}
+
+TEST_CASE("the store holds a bundle's snapshot only when every fact matches: one changed, gone or added tells, whatever the coverage")
+{
+    TempDir dir;
+    store::Store db(dir / "a.db", store::Store::Access::write);
+    auto t0 = *parse_rfc3339("2026-06-01T06:00:00Z");
+    SnapshotInput night{"h", t0, t0 + ns_per_second, "0.1.0", {}, {}};
+    night.collectors = {{"events", CollectorStatus::ok, {}, {{"e1", "seen", "1", {}}}},
+                        {"nix", CollectorStatus::ok, {}, {{"g/1", "created", "1", {}}, {"g/2", "created", "2", t0}}},
+                        {"swarm", CollectorStatus::ok, {}, {{"app", "image", "a:1", {}}, {"other", "image", "o:1", {}}}}};
+    db.write(night);
+    // A watch record: the events it still had, and the one service an event named.
+    SnapshotInput watch{"h", t0 + 60 * ns_per_second, t0 + 61 * ns_per_second, "0.1.0", {}, {}, SnapshotKind::watch};
+    watch.collectors = {{"events", CollectorStatus::ok, {}, {{"e2", "seen", "2", {}}}, Coverage::additive},
+                        {"nix", CollectorStatus::failed, "down", {}},
+                        {"swarm", CollectorStatus::ok, {}, {{"app", "image", "a:2", {}}}, Coverage::subjects, {"app"}}};
+    db.write(watch);
+    for (const auto& info : db.snapshots()) {
+        auto held = bundle::snapshot_as_input(db, info);
+        CHECK(bundle::store_holds(db, info, held));
+        auto differs = [&](const std::function<void(SnapshotInput&)>& edit) {
+            auto copy = held;
+            edit(copy);
+            bundle::normalise(copy);
+            return !bundle::store_holds(db, info, copy);
+        };
+        auto facts = [](SnapshotInput& s, const char* name) -> std::vector<Fact>& {
+            for (auto& c : s.collectors)
+                if (c.name == name) return c.facts;
+            throw std::logic_error(name);
+        };
+        CHECK(differs([&](SnapshotInput& s) { facts(s, "swarm")[0].value += "x"; }));
+        CHECK(differs([&](SnapshotInput& s) { facts(s, "events")[0].event_time = t0; }));
+        CHECK(differs([&](SnapshotInput& s) { facts(s, "swarm").pop_back(); }));
+        CHECK(differs([&](SnapshotInput& s) { facts(s, "events").push_back({"e9", "seen", "9", {}}); }));
+        CHECK(differs([&](SnapshotInput& s) { s.collectors.pop_back(); }));
+        CHECK(differs([&](SnapshotInput& s) { s.collectors[1].error = "other"; }));
+        CHECK(differs([&](SnapshotInput& s) { s.tool_version = "0.2.0"; }));
+    }
+    // What each run of the watch record holds: the named subject, the reported event, no facts of the failed one.
+    auto record = bundle::snapshot_as_input(db, db.snapshots().back());
+    CHECK(record.collectors[0].facts == std::vector<Fact>{{"e2", "seen", "2", {}}});
+    CHECK(record.collectors[1].facts.empty());
+    CHECK(record.collectors[2].facts == std::vector<Fact>{{"app", "image", "a:2", {}}});
 }

@@ -41,6 +41,34 @@ bool is_normalised(const SnapshotInput& snapshot)
     });
 }
 
+// A run as a bundle of the snapshot holds it, but for its facts: its status,
+// and the subjects it named.
+CollectorRun stored_run(store::Store& store, const SnapshotInfo& snapshot, const CollectorRunInfo& run)
+{
+    CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
+    if (run.status == CollectorStatus::ok && run.coverage == Coverage::subjects)
+        c.observed_subjects = store.observed_subjects(snapshot.id, run.collector);
+    return c;
+}
+
+// Each fact of a run that a bundle of the snapshot holds, one at a time and
+// in no order: of the state then, all of its source, the subjects it named
+// (`subjects`, sorted), or the facts it reported. None when it did not succeed.
+void each_run_fact(store::Store& store, const SnapshotInfo& snapshot, const CollectorRunInfo& run,
+                   const std::vector<std::string>& subjects, const std::function<void(StoredFact&)>& each)
+{
+    if (run.status != CollectorStatus::ok) return;
+    std::set<std::pair<std::string, std::string>> reported;
+    if (run.coverage == Coverage::additive)
+        for (auto& key : store.observed_keys(snapshot.id, run.collector)) reported.insert(std::move(key));
+    store.each_state(snapshot, store::FactFilter{run.collector, {}}, [&](StoredFact&& f) {
+        if (run.coverage == Coverage::subjects && !std::binary_search(subjects.begin(), subjects.end(), f.subject))
+            return;
+        if (run.coverage == Coverage::additive && !reported.contains({f.subject, f.key})) return;
+        each(f);
+    });
+}
+
 } // namespace
 
 void normalise(SnapshotInput& snapshot)
@@ -57,24 +85,10 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
     SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {}, {},
                         snapshot.kind};
     for (const auto& run : store.collector_runs(snapshot.id)) {
-        CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
-        if (run.status != CollectorStatus::ok) {
-            input.collectors.push_back(std::move(c));
-            continue;
-        }
-        // What the run observed, as the state holds it then: all of its source,
-        // the subjects it named, or the facts it reported.
-        std::set<std::pair<std::string, std::string>> reported;
-        if (run.coverage == Coverage::subjects) c.observed_subjects = store.observed_subjects(snapshot.id, run.collector);
-        if (run.coverage == Coverage::additive)
-            for (auto& key : store.observed_keys(snapshot.id, run.collector)) reported.insert(std::move(key));
-        for (auto& f : store.state(snapshot, store::FactFilter{run.collector, {}})) {
-            if (run.coverage == Coverage::subjects &&
-                !std::binary_search(c.observed_subjects.begin(), c.observed_subjects.end(), f.subject))
-                continue;
-            if (run.coverage == Coverage::additive && !reported.contains({f.subject, f.key})) continue;
+        auto c = stored_run(store, snapshot, run);
+        each_run_fact(store, snapshot, run, c.observed_subjects, [&](StoredFact& f) {
             c.facts.push_back(Fact{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time});
-        }
+        });
         input.collectors.push_back(std::move(c));
     }
     normalise(input);
@@ -98,17 +112,34 @@ SnapshotInput read_bundle_file(const std::filesystem::path& file)
     return read_bundle(file, NonUtf8::refuse).snapshot;
 }
 
-bool same_snapshot(const SnapshotInput& a, const SnapshotInput& b)
+bool store_holds(store::Store& store, const SnapshotInfo& stored, const SnapshotInput& incoming)
 {
-    if (a.host != b.host || a.taken_at != b.taken_at || a.kind != b.kind || a.finished_at != b.finished_at ||
-        a.tool_version != b.tool_version || a.collectors.size() != b.collectors.size())
+    if (stored.host != incoming.host || stored.taken_at != incoming.taken_at || stored.kind != incoming.kind ||
+        stored.finished_at != incoming.finished_at || stored.tool_version != incoming.tool_version)
         return false;
-    for (std::size_t i = 0; i < a.collectors.size(); ++i) {
-        const auto& x = a.collectors[i];
-        const auto& y = b.collectors[i];
-        if (x.name != y.name || x.status != y.status || x.error != y.error || x.facts != y.facts ||
-            x.coverage != y.coverage || x.observed_subjects != y.observed_subjects)
+    auto runs = store.collector_runs(stored.id);
+    if (runs.size() != incoming.collectors.size()) return false;
+    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.collector < b.collector; });
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        auto c = stored_run(store, stored, runs[i]);
+        std::sort(c.observed_subjects.begin(), c.observed_subjects.end());
+        const auto& theirs = incoming.collectors[i];
+        if (c.name != theirs.name || c.status != theirs.status || c.error != theirs.error ||
+            c.coverage != theirs.coverage || c.observed_subjects != theirs.observed_subjects)
             return false;
+        // The store holds each (subject, key) once: the same facts when each
+        // stored one is in the bundle, as it is, and there are as many.
+        const auto& facts = theirs.facts;
+        std::size_t matched = 0;
+        bool same = true;
+        each_run_fact(store, stored, runs[i], c.observed_subjects, [&](StoredFact& f) {
+            if (!same) return;
+            Fact probe{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time};
+            auto found = std::lower_bound(facts.begin(), facts.end(), probe, by_subject_key);
+            same = found != facts.end() && *found == probe;
+            matched += same;
+        });
+        if (!same || matched != facts.size()) return false;
     }
     return true;
 }
@@ -129,7 +160,7 @@ ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot,
         // host's snapshot only when it is not.
         std::optional<SnapshotInput> sorted;
         if (!is_normalised(snapshot)) normalise(sorted.emplace(snapshot));
-        if (same_snapshot(snapshot_as_input(store, existing), sorted ? *sorted : snapshot))
+        if (store_holds(store, existing, sorted ? *sorted : snapshot))
             return ImportResult{ImportOutcome::already_present, existing, {}};
         throw InputError(origin + ": host " + snapshot.host + " already has a different snapshot at " +
                          format_rfc3339(snapshot.taken_at) + " (id " + std::to_string(existing.id) + ")");

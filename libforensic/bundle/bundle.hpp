@@ -33,8 +33,10 @@ SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin
 // InputError names the file and the position or field.
 SnapshotInput read_bundle_file(const std::filesystem::path& file);
 
-// Whether two normalised snapshots hold the same: all that a bundle carries.
-bool same_snapshot(const SnapshotInput& a, const SnapshotInput& b);
+// Whether the store's snapshot `stored` holds what `incoming` (normalised)
+// holds: all that a bundle carries. The store is read a fact at a time, so
+// a whole host's snapshot is not held twice.
+bool store_holds(store::Store& store, const SnapshotInfo& stored, const SnapshotInput& incoming);
 
 enum class ImportOutcome { imported, already_present };
 

@@ -42,7 +42,7 @@ BundleCheck check_against_store(store::Store& store, const std::map<long long, s
         return out;
     }
     auto name = "snapshot " + std::to_string(out.snapshot->id) + " (" + when + ") of host " + input.host;
-    if (!same_snapshot(snapshot_as_input(store, *out.snapshot), input))
+    if (!store_holds(store, *out.snapshot, input))
         out.problems.push_back(origin + ": " + name + " in the database does not hold what the bundle holds");
     if (!seal) {
         out.notes.push_back(origin + ": a bundle of format " + std::to_string(static_cast<int>(bundle.version)) +
