@@ -1,8 +1,6 @@
 #include "commands.hpp"
 
-#include "libforensic/bundle/bundle.hpp"
 #include "libforensic/bundle/bundle_seal.hpp"
-
 
 namespace forensic::cli {
 
@@ -21,8 +19,9 @@ int run_export(const Args& args)
     auto output = output_file(vm, db_path(vm));
     store::Store db(db_path(vm), store::Store::Access::read);
     auto snapshot = db.resolve(vm["snapshot"].as<std::string>(), optional_string(vm, "host"));
-    auto text = json_text(bundle::export_bundle(db, snapshot), 1);
-    write_output(output, text);
+    Output out(output);
+    bundle::write_export(db, snapshot, [&](std::string_view piece) { out.write(piece); });
+    out.commit();
     return exit_ok;
 }
 

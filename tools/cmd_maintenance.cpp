@@ -1,14 +1,13 @@
 // forensic verify, prune and migrate: keeping a long-lived store healthy.
 #include "commands.hpp"
 
+#include "libforensic/bundle/bundle_reader.hpp"
 #include "libforensic/bundle/bundle_seal.hpp"
 #include "libforensic/render/escape.hpp"
 #include "libforensic/render/table.hpp"
 #include "libforensic/store/maintenance.hpp"
 #include "libforensic/store/schema.hpp"
 #include "libforensic/util/error.hpp"
-#include "libforensic/util/file_bytes.hpp"
-#include "libforensic/util/json_text.hpp"
 
 #include <iostream>
 
@@ -26,9 +25,8 @@ int run_verify(const Args& args)
     std::vector<std::string> notes;
     if (vm.count("bundle")) {
         for (const auto& file : vm["bundle"].as<std::vector<std::string>>()) {
-            auto text = read_file_bytes(file);
-            if (!text) throw InputError(file + ": cannot be read");
-            auto check = bundle::check_against_store(db, report.recomputed, parse_json_text(*text, file), file);
+            auto check = bundle::check_against_store(db, report.recomputed,
+                                                     bundle::read_bundle(file, bundle::NonUtf8::escape), file);
             report.problems.insert(report.problems.end(), check.problems.begin(), check.problems.end());
             notes.insert(notes.end(), check.notes.begin(), check.notes.end());
             if (check.problems.empty() && check.snapshot)

@@ -1,76 +1,81 @@
 #include "libforensic/bundle/bundle.hpp"
 
-#include "libforensic/bundle/bundle_upgrade.hpp"
-
+#include "libforensic/bundle/bundle_reader.hpp"
 #include "libforensic/bundle/bundle_rules.hpp"
+#include "libforensic/bundle/bundle_writer.hpp"
 #include "libforensic/util/error.hpp"
-#include "libforensic/util/file_bytes.hpp"
-#include "libforensic/util/json_text.hpp"
-#include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
+#include <tuple>
 
 namespace forensic::bundle {
 namespace {
 
-using nlohmann::json;
-
-[[noreturn]] void malformed(const std::string& origin, const std::string& where, const std::string& what)
+bool by_name(const CollectorRun& a, const CollectorRun& b)
 {
-    throw InputError(origin + ": " + where + ": " + what);
+    return a.name < b.name;
 }
 
-const json& field(const json& object, const char* name, const std::string& origin, const std::string& where)
+bool by_subject_key(const Fact& a, const Fact& b)
 {
-    if (!object.is_object()) malformed(origin, where, "expected an object");
-    auto found = object.find(name);
-    if (found == object.end()) malformed(origin, where, std::string("missing field '") + name + "'");
-    return *found;
+    return std::tie(a.subject, a.key) < std::tie(b.subject, b.key);
 }
 
-std::string string_field(const json& object, const char* name, const std::string& origin, const std::string& where)
+template <typename Range, typename Less>
+bool strictly_sorted(const Range& range, Less less)
 {
-    const auto& value = field(object, name, origin, where);
-    if (!value.is_string()) malformed(origin, where + "." + name, "expected a string");
-    return value.get<std::string>();
+    return std::adjacent_find(range.begin(), range.end(),
+                              [&](const auto& a, const auto& b) { return !less(a, b); }) == range.end();
 }
 
-TimeNs time_field(const json& object, const char* name, const std::string& origin, const std::string& where)
+// What normalise leaves as it is: sorted, and no two alike (std::sort may
+// swap those).
+bool is_normalised(const SnapshotInput& snapshot)
 {
-    auto text = string_field(object, name, origin, where);
-    auto time = parse_rfc3339(text);
-    if (!time) malformed(origin, where + "." + name, "'" + text + "' is not an RFC 3339 time");
-    return *time;
+    if (!strictly_sorted(snapshot.collectors, by_name)) return false;
+    return std::all_of(snapshot.collectors.begin(), snapshot.collectors.end(), [](const CollectorRun& c) {
+        return strictly_sorted(c.facts, by_subject_key) && strictly_sorted(c.observed_subjects, std::less<>());
+    });
 }
 
-// A snapshot holds each collector once and each fact of it once: a bundle
-// that repeats one is malformed (the store would refuse it less clearly).
-// `snapshot` is normalised, so repeats are neighbours.
-void reject_repeats(const SnapshotInput& snapshot, const std::string& origin)
+// A run as a bundle of the snapshot holds it, but for its facts: its status,
+// and the subjects it named.
+CollectorRun stored_run(store::Store& store, const SnapshotInfo& snapshot, const CollectorRunInfo& run)
 {
-    const auto& collectors = snapshot.collectors;
-    for (std::size_t i = 0; i < collectors.size(); ++i) {
-        if (i > 0 && collectors[i].name == collectors[i - 1].name)
-            malformed(origin, "collectors", "collector '" + collectors[i].name + "' appears twice");
-        const auto& facts = collectors[i].facts;
-        for (std::size_t j = 1; j < facts.size(); ++j)
-            if (facts[j].subject == facts[j - 1].subject && facts[j].key == facts[j - 1].key)
-                malformed(origin, "collector '" + collectors[i].name + "'",
-                          "fact " + facts[j].subject + " " + facts[j].key + " appears twice");
-    }
+    CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
+    if (run.status == CollectorStatus::ok && run.coverage == Coverage::subjects)
+        c.observed_subjects = store.observed_subjects(snapshot.id, run.collector);
+    return c;
+}
+
+// Each fact of a run that a bundle of the snapshot holds, one at a time and
+// in no order: of the state then, all of its source, the subjects it named
+// (`subjects`, sorted), or the facts it reported. None when it did not succeed.
+void each_run_fact(store::Store& store, const SnapshotInfo& snapshot, const CollectorRunInfo& run,
+                   const std::vector<std::string>& subjects, const std::function<void(StoredFact&)>& each)
+{
+    if (run.status != CollectorStatus::ok) return;
+    std::set<std::pair<std::string, std::string>> reported;
+    if (run.coverage == Coverage::additive)
+        for (auto& key : store.observed_keys(snapshot.id, run.collector)) reported.insert(std::move(key));
+    store.each_state(snapshot, store::FactFilter{run.collector, {}}, [&](StoredFact&& f) {
+        if (run.coverage == Coverage::subjects && !std::binary_search(subjects.begin(), subjects.end(), f.subject))
+            return;
+        if (run.coverage == Coverage::additive && !reported.contains({f.subject, f.key})) return;
+        each(f);
+    });
 }
 
 } // namespace
 
 void normalise(SnapshotInput& snapshot)
 {
-    std::sort(snapshot.collectors.begin(), snapshot.collectors.end(),
-              [](const CollectorRun& a, const CollectorRun& b) { return a.name < b.name; });
+    std::sort(snapshot.collectors.begin(), snapshot.collectors.end(), by_name);
     for (auto& c : snapshot.collectors) {
-        std::sort(c.facts.begin(), c.facts.end(), [](const Fact& a, const Fact& b) {
-            return std::tie(a.subject, a.key) < std::tie(b.subject, b.key);
-        });
+        std::sort(c.facts.begin(), c.facts.end(), by_subject_key);
         std::sort(c.observed_subjects.begin(), c.observed_subjects.end());
     }
 }
@@ -80,24 +85,10 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
     SnapshotInput input{snapshot.host, snapshot.taken_at, snapshot.finished_at, snapshot.tool_version, {},
                         snapshot.kind};
     for (const auto& run : store.collector_runs(snapshot.id)) {
-        CollectorRun c{run.collector, run.status, run.error, {}, run.coverage, {}};
-        if (run.status != CollectorStatus::ok) {
-            input.collectors.push_back(std::move(c));
-            continue;
-        }
-        // What the run observed, as the state holds it then: all of its source,
-        // the subjects it named, or the facts it reported.
-        std::set<std::pair<std::string, std::string>> reported;
-        if (run.coverage == Coverage::subjects) c.observed_subjects = store.observed_subjects(snapshot.id, run.collector);
-        if (run.coverage == Coverage::additive)
-            for (auto& key : store.observed_keys(snapshot.id, run.collector)) reported.insert(std::move(key));
-        for (auto& f : store.state(snapshot, store::FactFilter{run.collector, {}})) {
-            if (run.coverage == Coverage::subjects &&
-                !std::binary_search(c.observed_subjects.begin(), c.observed_subjects.end(), f.subject))
-                continue;
-            if (run.coverage == Coverage::additive && !reported.contains({f.subject, f.key})) continue;
+        auto c = stored_run(store, snapshot, run);
+        each_run_fact(store, snapshot, run, c.observed_subjects, [&](StoredFact& f) {
             c.facts.push_back(Fact{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time});
-        }
+        });
         input.collectors.push_back(std::move(c));
     }
     normalise(input);
@@ -106,127 +97,51 @@ SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapsho
 
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot)
 {
-    bool partial = std::any_of(snapshot.collectors.begin(), snapshot.collectors.end(),
-                               [](const CollectorRun& c) { return c.coverage != Coverage::full; });
-    nlohmann::ordered_json doc;
-    doc["format"] = format_name;
-    doc["version"] = holds_dense_tags(snapshot)                        ? dense_tags_format_version
-                     : partial || snapshot.kind != SnapshotKind::snapshot ? 2
-                                                                          : 1;
-    if (snapshot.kind != SnapshotKind::snapshot) doc["kind"] = to_string(snapshot.kind);
-    doc["host"] = snapshot.host;
-    doc["taken_at"] = format_rfc3339(snapshot.taken_at);
-    doc["finished_at"] = format_rfc3339(snapshot.finished_at);
-    doc["tool_version"] = snapshot.tool_version;
-    auto& collectors = doc["collectors"] = nlohmann::ordered_json::array();
-    for (const auto& c : snapshot.collectors) {
-        nlohmann::ordered_json entry;
-        entry["name"] = c.name;
-        entry["status"] = to_string(c.status);
-        if (!c.error.empty()) entry["error"] = c.error;
-        if (c.coverage != Coverage::full) entry["coverage"] = to_string(c.coverage);
-        if (c.coverage == Coverage::subjects) entry["subjects"] = c.observed_subjects;
-        auto& facts = entry["facts"] = nlohmann::ordered_json::array();
-        for (const auto& f : c.facts) {
-            nlohmann::ordered_json fact;
-            fact["subject"] = f.subject;
-            fact["key"] = f.key;
-            fact["value"] = f.value;
-            if (f.event_time) fact["event_time"] = format_rfc3339(*f.event_time);
-            facts.push_back(std::move(fact));
-        }
-        collectors.push_back(std::move(entry));
-    }
-    return doc;
-}
-
-SnapshotInput from_json(const json& doc, const std::string& origin)
-{
-    if (!doc.is_object()) malformed(origin, "document", "expected a JSON object");
-    if (string_field(doc, "format", origin, "document") != format_name)
-        malformed(origin, "format", std::string("not a forensic bundle (expected \"") + format_name + "\")");
-    const auto& version = field(doc, "version", origin, "document");
-    if (!version.is_number_integer()) malformed(origin, "version", "expected an integer");
-    if (version.get<long long>() > format_version)
-        malformed(origin, "version",
-                  "bundle format " + std::to_string(version.get<long long>()) + " is newer than this forensic reads (" +
-                      std::to_string(format_version) + ")");
-    SnapshotInput input;
-    if (doc.contains("kind")) {
-        try {
-            input.kind = snapshot_kind_from_string(string_field(doc, "kind", origin, "document"));
-        } catch (const InputError& e) {
-            malformed(origin, "kind", e.what());
-        }
-    }
-    input.host = string_field(doc, "host", origin, "document");
-    if (input.host.empty()) malformed(origin, "host", "must not be empty");
-    input.taken_at = time_field(doc, "taken_at", origin, "document");
-    input.finished_at = time_field(doc, "finished_at", origin, "document");
-    input.tool_version = string_field(doc, "tool_version", origin, "document");
-    const auto& collectors = field(doc, "collectors", origin, "document");
-    if (!collectors.is_array()) malformed(origin, "collectors", "expected an array");
-    for (std::size_t i = 0; i < collectors.size(); ++i) {
-        auto where = "collectors[" + std::to_string(i) + "]";
-        const auto& c = collectors[i];
-        CollectorRun run;
-        run.name = string_field(c, "name", origin, where);
-        try {
-            run.status = collector_status_from_string(string_field(c, "status", origin, where));
-        } catch (const InputError& e) {
-            malformed(origin, where + ".status", e.what());
-        }
-        if (c.contains("error")) run.error = string_field(c, "error", origin, where);
-        if (c.contains("coverage")) {
-            try {
-                run.coverage = coverage_from_string(string_field(c, "coverage", origin, where));
-            } catch (const InputError& e) {
-                malformed(origin, where + ".coverage", e.what());
-            }
-        }
-        if (c.contains("subjects")) {
-            if (run.coverage != Coverage::subjects) malformed(origin, where + ".subjects", "only a run of coverage 'subjects' names subjects");
-            const auto& subjects = c["subjects"];
-            if (!subjects.is_array()) malformed(origin, where + ".subjects", "expected an array");
-            for (std::size_t j = 0; j < subjects.size(); ++j) {
-                if (!subjects[j].is_string()) malformed(origin, where + ".subjects[" + std::to_string(j) + "]", "expected a string");
-                run.observed_subjects.push_back(subjects[j].get<std::string>());
-            }
-        } else if (run.coverage == Coverage::subjects) {
-            malformed(origin, where, "a run of coverage 'subjects' needs its 'subjects'");
-        }
-        const auto& facts = field(c, "facts", origin, where);
-        if (!facts.is_array()) malformed(origin, where + ".facts", "expected an array");
-        run.facts.reserve(facts.size());
-        for (std::size_t j = 0; j < facts.size(); ++j) {
-            auto fwhere = where + ".facts[" + std::to_string(j) + "]";
-            const auto& f = facts[j];
-            Fact fact{string_field(f, "subject", origin, fwhere), string_field(f, "key", origin, fwhere),
-                      string_field(f, "value", origin, fwhere), {}};
-            if (f.contains("event_time")) fact.event_time = time_field(f, "event_time", origin, fwhere);
-            run.facts.push_back(std::move(fact));
-        }
-        input.collectors.push_back(std::move(run));
-    }
-    normalise(input);
-    reject_repeats(input, origin);
-    upgrade_legacy_facts(input);
-    return input;
+    std::string text;
+    write_bundle(snapshot, std::nullopt, [&](std::string_view piece) { text += piece; });
+    return nlohmann::ordered_json::parse(text);
 }
 
 SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin)
 {
-    // A bundle is forensic's own output, valid UTF-8; the message names the
-    // position and never quotes the text (it may not be UTF-8 at all).
-    if (!is_valid_utf8(text)) throw InputError(origin + ": not UTF-8 text, so not a bundle");
-    return from_json(parse_json_text(text, origin), origin);
+    return parse_bundle(text, origin, NonUtf8::refuse).snapshot;
 }
 
 SnapshotInput read_bundle_file(const std::filesystem::path& file)
 {
-    auto bytes = read_file_bytes(file);
-    if (!bytes) throw InputError(file.string() + ": cannot be read");
-    return parse_bundle_text(*bytes, file.string());
+    return read_bundle(file, NonUtf8::refuse).snapshot;
+}
+
+bool store_holds(store::Store& store, const SnapshotInfo& stored, const SnapshotInput& incoming)
+{
+    if (stored.host != incoming.host || stored.taken_at != incoming.taken_at || stored.kind != incoming.kind ||
+        stored.finished_at != incoming.finished_at || stored.tool_version != incoming.tool_version)
+        return false;
+    auto runs = store.collector_runs(stored.id);
+    if (runs.size() != incoming.collectors.size()) return false;
+    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.collector < b.collector; });
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        auto c = stored_run(store, stored, runs[i]);
+        std::sort(c.observed_subjects.begin(), c.observed_subjects.end());
+        const auto& theirs = incoming.collectors[i];
+        if (c.name != theirs.name || c.status != theirs.status || c.error != theirs.error ||
+            c.coverage != theirs.coverage || c.observed_subjects != theirs.observed_subjects)
+            return false;
+        // The store holds each (subject, key) once: the same facts when each
+        // stored one is in the bundle, as it is, and there are as many.
+        const auto& facts = theirs.facts;
+        std::size_t matched = 0;
+        bool same = true;
+        each_run_fact(store, stored, runs[i], c.observed_subjects, [&](StoredFact& f) {
+            if (!same) return;
+            Fact probe{std::move(f.subject), std::move(f.key), std::move(f.value), f.event_time};
+            auto found = std::lower_bound(facts.begin(), facts.end(), probe, by_subject_key);
+            same = found != facts.end() && *found == probe;
+            matched += same;
+        });
+        if (!same || matched != facts.size()) return false;
+    }
+    return true;
 }
 
 ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot, const std::string& origin)
@@ -241,20 +156,12 @@ ImportResult import_snapshot(store::Store& store, const SnapshotInput& snapshot,
     auto warnings = bundle_warnings(snapshot, origin, now);
     for (const auto& existing : store.snapshots(snapshot.host)) {
         if (existing.taken_at != snapshot.taken_at) continue;
-        auto stored = snapshot_as_input(store, existing);
-        auto incoming = snapshot;
-        normalise(incoming);
-        bool same = stored.host == incoming.host && stored.kind == incoming.kind &&
-                    stored.finished_at == incoming.finished_at &&
-                    stored.tool_version == incoming.tool_version &&
-                    stored.collectors.size() == incoming.collectors.size();
-        for (std::size_t i = 0; same && i < stored.collectors.size(); ++i) {
-            const auto& a = stored.collectors[i];
-            const auto& b = incoming.collectors[i];
-            same = a.name == b.name && a.status == b.status && a.error == b.error && a.facts == b.facts &&
-                   a.coverage == b.coverage && a.observed_subjects == b.observed_subjects;
-        }
-        if (same) return ImportResult{ImportOutcome::already_present, existing, {}};
+        // A bundle read from a file is normalised already: a copy of a whole
+        // host's snapshot only when it is not.
+        std::optional<SnapshotInput> sorted;
+        if (!is_normalised(snapshot)) normalise(sorted.emplace(snapshot));
+        if (store_holds(store, existing, sorted ? *sorted : snapshot))
+            return ImportResult{ImportOutcome::already_present, existing, {}};
         throw InputError(origin + ": host " + snapshot.host + " already has a different snapshot at " +
                          format_rfc3339(snapshot.taken_at) + " (id " + std::to_string(existing.id) + ")");
     }

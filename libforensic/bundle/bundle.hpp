@@ -25,16 +25,20 @@ inline constexpr int format_version = 4;
 // that succeeded the facts it saw (its state at that snapshot).
 SnapshotInput snapshot_as_input(store::Store& store, const SnapshotInfo& snapshot);
 
+// The bundle's document, as bundle_writer.hpp writes its text (no seal).
 nlohmann::ordered_json to_json(const SnapshotInput& snapshot);
-
-// Parses a bundle document; errors name `origin` and the offending field.
-SnapshotInput from_json(const nlohmann::json& document, const std::string& origin);
 
 // Parses a bundle's text; InputError names `origin` and the position or field.
 SnapshotInput parse_bundle_text(std::string_view text, const std::string& origin);
 
-// Reads and parses a bundle file; InputError names the file and position.
+// Reads and parses a bundle file as it reads it (bundle_reader.hpp);
+// InputError names the file and the position or field.
 SnapshotInput read_bundle_file(const std::filesystem::path& file);
+
+// Whether the store's snapshot `stored` holds what `incoming` (normalised)
+// holds: all that a bundle carries. The store is read a fact at a time, so
+// a whole host's snapshot is not held twice.
+bool store_holds(store::Store& store, const SnapshotInfo& stored, const SnapshotInput& incoming);
 
 enum class ImportOutcome { imported, already_present };
 

@@ -4,11 +4,12 @@
 // the store seals what it holds itself.
 #pragma once
 
+#include "libforensic/bundle/bundle_events.hpp"
+#include "libforensic/bundle/bundle_writer.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/store.hpp"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,13 +19,14 @@ namespace forensic::bundle {
 // The format version of a bundle that carries a seal.
 inline constexpr int sealed_format_version = 3;
 
-// The bundle of `snapshot` as `forensic export` writes it: with its seal
-// (format 3) when the store has one.
-nlohmann::ordered_json export_bundle(store::Store& store, const SnapshotInfo& snapshot);
+// The bundle of `snapshot` as `forensic export` writes it, to `sink` a piece
+// at a time (bundle_writer.hpp): with its seal (format 3) when the store has
+// one. The snapshot is read whole before the first piece is written.
+void write_export(store::Store& store, const SnapshotInfo& snapshot, const TextSink& sink);
 
 // The seal a bundle carries, none for a bundle of format 1 or 2. InputError
 // names `origin` for a malformed one.
-std::optional<store::StoredSeal> read_seal(const nlohmann::json& document, const std::string& origin);
+std::optional<store::StoredSeal> read_seal(const SealMembers& seal, const std::string& origin);
 
 struct BundleCheck {
     std::vector<std::string> problems; // each names the bundle
@@ -38,7 +40,8 @@ struct BundleCheck {
 // carries. `recomputed`: every snapshot's seal recomputed from the facts
 // (store::verify). A mismatched chain with matching content means the
 // history before it changed since export, or the chain was recomputed.
+// `bundle`: read_bundle(file, NonUtf8::escape), as verify has always read it.
 BundleCheck check_against_store(store::Store& store, const std::map<long long, store::StoredSeal>& recomputed,
-                                const nlohmann::json& document, const std::string& origin);
+                                const ParsedBundle& bundle, const std::string& origin);
 
 } // namespace forensic::bundle

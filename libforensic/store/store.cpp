@@ -180,6 +180,19 @@ std::vector<git::TagObjectRecord> Store::tag_objects()
 
 std::vector<StoredFact> Store::state(const SnapshotInfo& snapshot, const FactFilter& filter)
 {
+    std::vector<StoredFact> out;
+    each_state(snapshot, filter, [&](StoredFact&& f) { out.push_back(std::move(f)); });
+    std::sort(out.begin(), out.end(), [](const StoredFact& a, const StoredFact& b) {
+        if (a.source != b.source) return a.source < b.source;
+        if (a.subject != b.subject) return natural_less(a.subject, b.subject);
+        return natural_less(a.key, b.key);
+    });
+    return out;
+}
+
+void Store::each_state(const SnapshotInfo& snapshot, const FactFilter& filter,
+                       const std::function<void(StoredFact&&)>& each)
+{
     // With a source, fact_key's (source, subject, key) index picks the keys
     // and fact_by_key their intervals; without one, fact_by_start walks every
     // interval begun by the snapshot.
@@ -204,7 +217,6 @@ std::vector<StoredFact> Store::state(const SnapshotInfo& snapshot, const FactFil
         q.bind(*filter.subject);
     else
         q.bind_null();
-    std::vector<StoredFact> out;
     while (q.step()) {
         StoredFact f;
         f.source = q.column_text(0);
@@ -214,14 +226,8 @@ std::vector<StoredFact> Store::state(const SnapshotInfo& snapshot, const FactFil
         f.event_time = q.column_optional_int(4);
         f.first_snapshot = q.column_int(5);
         f.until_snapshot = q.column_optional_int(6);
-        out.push_back(std::move(f));
+        each(std::move(f));
     }
-    std::sort(out.begin(), out.end(), [](const StoredFact& a, const StoredFact& b) {
-        if (a.source != b.source) return a.source < b.source;
-        if (a.subject != b.subject) return natural_less(a.subject, b.subject);
-        return natural_less(a.key, b.key);
-    });
-    return out;
 }
 
 } // namespace forensic::store

@@ -74,6 +74,10 @@ public:
     // Every fact as of `snapshot` (including those carried for a failed
     // collector), in source/subject/key order.
     std::vector<StoredFact> state(const SnapshotInfo& snapshot, const FactFilter& filter = {});
+    // The same facts one at a time, in no order, none of them kept: for a
+    // reader of a whole host's state that needs each fact only once.
+    void each_state(const SnapshotInfo& snapshot, const FactFilter& filter,
+                    const std::function<void(StoredFact&&)>& each);
 
     // History queries (fact_history.cpp), all through the time indexes.
     // Intervals that begin or end at a snapshot taken in (lo, hi].

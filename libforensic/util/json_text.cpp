@@ -21,9 +21,7 @@ std::string read_text_file(const std::filesystem::path& real_path, const std::st
 
 namespace {
 
-// Deeper than this is not evidence, and nlohmann prints (and copies) values
-// recursively: a file of a million '[' would overflow the stack.
-constexpr std::size_t max_depth = 512;
+constexpr std::size_t max_depth = max_json_depth;
 
 // Where the text opens its (max_depth + 1)th nested level, if it does.
 std::optional<std::size_t> too_deep_at(std::string_view text)

@@ -10,6 +10,11 @@
 
 namespace forensic {
 
+// Deeper than this is not evidence, and nlohmann prints (and copies) values
+// recursively: a file of a million '[' would overflow the stack. Deeper text
+// is an InputError here; a reader of SAX events of its own stops there too.
+inline constexpr std::size_t max_json_depth = 512;
+
 // The whole file. Throws InputError "<shown>: cannot be read: <reason>".
 std::string read_text_file(const std::filesystem::path& real_path, const std::string& shown);
 
