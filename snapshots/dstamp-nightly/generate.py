@@ -207,12 +207,13 @@ def build_variant():
 
 
 def main():
-    if os.path.exists(d.WORK):
-        shutil.rmtree(d.WORK)
-    try:
-        build_variant()
-    finally:
-        shutil.rmtree(d.WORK, ignore_errors=True)
+    with d.exclusive(d.WORK):
+        if os.path.exists(d.WORK):
+            shutil.rmtree(d.WORK)
+        try:
+            build_variant()
+        finally:
+            shutil.rmtree(d.WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

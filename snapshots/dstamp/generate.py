@@ -14,6 +14,7 @@ silent and what was chosen.
 Usage: snapshots/dstamp/generate.py [FORENSIC] [OUT_DIR]
 """
 import hashlib
+import fcntl
 import json
 import os
 import shutil
@@ -459,13 +460,29 @@ def snapshot(db, at, kind, services):
         sys.exit("forensic snapshot at %s failed (%d):\n%s%s" % (at, result.returncode, result.stdout, result.stderr))
 
 
+class exclusive:
+    """The host lives at a fixed path (its paths are in the bundles): two runs
+    at once (two test suites, two checkouts) take turns rather than share it.
+    The lock is on the directory that holds it, so nothing is left behind."""
+
+    def __init__(self, work):
+        self.fd = os.open(os.path.dirname(work), os.O_RDONLY)
+
+    def __enter__(self):
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc):
+        os.close(self.fd)  # releases the lock
+
+
 def main():
-    if os.path.exists(WORK):
-        shutil.rmtree(WORK)
-    try:
-        build_case()
-    finally:  # leaves nothing behind: a root-owned WORK fails the next run as another user
-        shutil.rmtree(WORK, ignore_errors=True)
+    with exclusive(WORK):
+        if os.path.exists(WORK):
+            shutil.rmtree(WORK)
+        try:
+            build_case()
+        finally:  # leaves nothing behind: a root-owned WORK fails the next run as another user
+            shutil.rmtree(WORK, ignore_errors=True)
 
 
 def build_case():
