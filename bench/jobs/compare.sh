@@ -27,21 +27,33 @@ export bench year_start
 # Each side reads its own copy of the year, brought to its schema the way
 # that build does it: `forensic migrate` where it has one (reads never
 # migrate), else its first open.
-declare -A year
+declare -A year migration
 for side in "${sides[@]}"; do
     year[$side]=$work/year-$side.db
     rm -f "${year[$side]}"*
     sqlite3 "$db" ".backup '${year[$side]}'"
-    "${bin[$side]}" migrate --db "${year[$side]}" >/dev/null 2>&1 || "${bin[$side]}" list --db "${year[$side]}" >/dev/null
+    migration[$side]=$( { /usr/bin/time -f '%e s wall, %U+%S s cpu, %M KiB' "${bin[$side]}" migrate --db "${year[$side]}" >/dev/null 2>/dev/null ||
+        "${bin[$side]}" list --db "${year[$side]}" >/dev/null; } 2>&1 | tail -1)
+done
+# The size of each side's year, as migrated and once vacuumed (a migration
+# frees pages inside the file; VACUUM gives them back).
+declare -A year_size vacuumed_size
+for side in "${sides[@]}"; do
+    sqlite3 "${year[$side]}" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+    year_size[$side]=$(stat -c %s "${year[$side]}")
+    rm -f "$work/vacuumed-$side.db" && sqlite3 "${year[$side]}" "VACUUM INTO '$work/vacuumed-$side.db'"
+    vacuumed_size[$side]=$(stat -c %s "$work/vacuumed-$side.db") && rm -f "$work/vacuumed-$side.db"
 done
 
 # The bundles: the bench host's first snapshot, and the first three nights
 # of the changing year (each a bundle of the whole host).
+# Written by the build before, so both can read them (a newer format is
+# refused by an older build); the build after joins what its format lacks.
 mkdir -p bundles
-"$forensic" export 1 --db "${year[after]}" -o bundles/first.json
+"$before" export 1 --db "${year[before]}" -o bundles/first.json
 week=() week_nights=$((nights < 3 ? nights : 3))
 for ((i = 1; i <= week_nights; i++)); do
-    "$forensic" export "$i" --db "${year[after]}" -o "bundles/night-$i.json"
+    "$before" export "$i" --db "${year[before]}" -o "bundles/night-$i.json"
     week+=("bundles/night-$i.json")
 done
 for side in "${sides[@]}"; do
@@ -141,4 +153,12 @@ row() { echo "| $1 | $(row_of "$2-before") | $(row_of "$2-after") | $(ratio "$(m
         echo "  database of the first snapshot $(size_of "first-$side.db") bytes."
     done
     echo "- The changing year's database (each build reads a copy of it): $(stat -c %s "$db") bytes, $last_id snapshots."
+    for side in "${sides[@]}"; do
+        echo "- $side: the year brought to its schema by \`forensic migrate\`: ${migration[$side]:-nothing to do};"
+        echo "  ${year_size[$side]} bytes after, ${vacuumed_size[$side]} once vacuumed."
+    done
+    sqlite3 "${year[after]}" 'SELECT snapshot_id, source, subject, key, value, event_time FROM fact_state
+        WHERE snapshot_id = 1 ORDER BY 1, 2, 3, 4' >year-after-first.state
+    echo "- The year's first night, as the build after reads it from the bundle the build before wrote, and as its"
+    echo "  migration of the year holds it: $(same import-first-after.state year-after-first.state)."
 } >"$results/compare.md"
