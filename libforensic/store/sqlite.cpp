@@ -49,6 +49,10 @@ Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::mi
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
     try {
         exec("PRAGMA foreign_keys = ON");
+        // 16 MiB of pages rather than SQLite's 2: a year's analysis revisits
+        // the same index pages (blast-radius on the bench year read 46,534
+        // pages through pread, 11,700 with this).
+        exec("PRAGMA cache_size = -16384");
         if (writes) {
             use_wal(busy_timeout);
             // WAL with NORMAL is durable at checkpoints and never corrupts on crash.
