@@ -138,7 +138,9 @@ private:
             if (e->stamp_relevant) ordered.push_back(e);
         for (const auto* e : h_.facts)
             if (!e->stamp_relevant) ordered.push_back(e);
-        for (std::size_t i = 0; i < ordered.size() && i < shown; ++i) parts.push_back(clause(*ordered[i], std::string(ordered[i]->key)));
+        for (std::size_t i = 0; i < ordered.size() && i < shown; ++i)
+            parts.push_back(tag_name_of_key(ordered[i]->key) ? tag_clause(*ordered[i])
+                                                             : clause(*ordered[i], std::string(ordered[i]->key)));
         auto more = ordered.size() > shown ? " (+" + std::to_string(ordered.size() - shown) + " facts)" : "";
         switch (h_.kind) {
         case HappeningKind::appeared: return name + " appeared: " + join(parts) + more;

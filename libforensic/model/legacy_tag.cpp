@@ -3,12 +3,13 @@
 #include "libforensic/model/tag_fact.hpp"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 namespace forensic {
 namespace {
 
 constexpr std::string_view release_prefix = "release:";
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
 bool is_bare_commit(std::string_view value)
 {
@@ -54,38 +55,61 @@ bool has_legacy_tags(std::string_view source, const std::vector<Fact>& facts)
 std::vector<Fact> with_dense_tags(std::string_view source, std::vector<Fact> facts)
 {
     if (!has_legacy_tags(source, facts)) return facts;
-    struct Gathered {
-        LegacyTagParts parts;
-        std::vector<Fact> originals; // kept when there is no tag:N to join them to
+    // In place, a subject at a time (a whole host's bundle is half a million
+    // facts): each tag's parts found by position, the joined fact written
+    // where tag:N was, the other parts dropped. Keys stay sorted.
+    struct Slots {
+        std::size_t commit = npos, object = npos, tagger_date = npos;
+        std::vector<std::size_t> others; // annotated, release: dropped once joined
+        bool release = false;
     };
-    std::map<std::pair<std::string, std::string>, Gathered> tags; // (subject, name)
-    std::vector<Fact> out;
-    out.reserve(facts.size());
-    for (auto& f : facts) {
-        auto legacy = legacy_tag_key(source, f.key, f.value);
-        if (!legacy) {
-            out.push_back(std::move(f));
-            continue;
+    std::vector<bool> dropped(facts.size(), false);
+    for (std::size_t begin = 0; begin < facts.size();) {
+        auto end = begin;
+        while (end < facts.size() && facts[end].subject == facts[begin].subject) ++end;
+        std::unordered_map<std::string_view, Slots> tags;
+        for (auto i = begin; i < end; ++i) {
+            auto legacy = legacy_tag_key(source, facts[i].key, facts[i].value);
+            if (!legacy) continue;
+            // The name as a view into the fact's own key: "tag:N..." or "release:N".
+            std::string_view key = facts[i].key;
+            auto from = key.starts_with(release_prefix) ? release_prefix.size() : tag_key_prefix.size();
+            auto& slots = tags[key.substr(from, legacy->name.size())];
+            switch (legacy->part) {
+            case LegacyTagPart::commit: slots.commit = i; break;
+            case LegacyTagPart::object: slots.object = i; break;
+            case LegacyTagPart::tagger_date: slots.tagger_date = i; break;
+            case LegacyTagPart::release: slots.release = true; slots.others.push_back(i); break;
+            case LegacyTagPart::annotated: slots.others.push_back(i); break; // follows from :object
+            }
         }
-        auto& g = tags[{f.subject, legacy->name}];
-        switch (legacy->part) {
-        case LegacyTagPart::commit: g.parts.commit = f.value; break;
-        case LegacyTagPart::object: g.parts.object = f.value; break;
-        case LegacyTagPart::tagger_date: g.parts.tagger_time = f.event_time ? f.event_time : parse_rfc3339(f.value); break;
-        case LegacyTagPart::release: g.parts.release = true; break;
-        case LegacyTagPart::annotated: break; // follows from :object
+        for (auto& [name, slots] : tags) {
+            if (slots.commit == npos) continue; // parts without their tag: kept as they are
+            LegacyTagParts parts;
+            parts.commit = facts[slots.commit].value;
+            if (slots.object != npos) parts.object = facts[slots.object].value;
+            if (slots.tagger_date != npos) {
+                const auto& t = facts[slots.tagger_date];
+                parts.tagger_time = t.event_time ? t.event_time : parse_rfc3339(t.value);
+            }
+            parts.release = slots.release;
+            auto tag = dense_tag(source, parts);
+            facts[slots.commit].value = std::move(tag->value);
+            facts[slots.commit].event_time = tag->event_time;
+            for (auto i : {slots.object, slots.tagger_date})
+                if (i != npos) dropped[i] = true;
+            for (auto i : slots.others) dropped[i] = true;
         }
-        g.originals.push_back(std::move(f));
+        begin = end;
     }
-    for (auto& [at, g] : tags) {
-        if (auto tag = dense_tag(source, g.parts))
-            out.push_back(Fact{at.first, std::string(tag_key_prefix) + at.second, tag->value, tag->event_time});
-        else
-            for (auto& f : g.originals) out.push_back(std::move(f));
-    }
-    std::sort(out.begin(), out.end(),
-              [](const Fact& a, const Fact& b) { return std::tie(a.subject, a.key) < std::tie(b.subject, b.key); });
-    return out;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < facts.size(); ++i)
+        if (!dropped[i]) {
+            if (kept != i) facts[kept] = std::move(facts[i]);
+            ++kept;
+        }
+    facts.resize(kept);
+    return facts;
 }
 
 } // namespace forensic

@@ -42,9 +42,10 @@ struct DenseTag {
 };
 std::optional<DenseTag> dense_tag(std::string_view source, const LegacyTagParts& parts);
 
-// A collector run's facts with every legacy tag made one fact (sorted by
-// subject and key, as bundles hold them); other facts unchanged. Parts with
-// no tag:N are kept as they were: nothing is dropped.
+// A collector run's facts, sorted by subject and key as bundles hold them,
+// with every legacy tag made one fact in tag:N's place (still sorted); other
+// facts unchanged. Parts with no tag:N are kept as they were: nothing is
+// dropped.
 bool has_legacy_tags(std::string_view source, const std::vector<Fact>& facts);
 std::vector<Fact> with_dense_tags(std::string_view source, std::vector<Fact> facts);
 
