@@ -92,10 +92,12 @@ Hypothesis test_ref_moved(const AttributionContext& c)
             if (!is_ref_key(source, i.key)) continue;
             // A tag made in the window says so by its tagger date (a tag
             // re-made at the commit it already had was not made then).
-            auto replaced = other_value(i, true);
-            bool retagged = replaced && commit_of(*replaced) == commit_of(i.value);
+            auto retagged = [&] {
+                auto replaced = other_value(i, true);
+                return replaced && commit_of(*replaced) == commit_of(i.value);
+            };
             if (i.key.starts_with(rc::tag_prefix) && i.event_time && *i.event_time > *w.good &&
-                *i.event_time <= *w.bad && !retagged && reported.insert(i.key + i.value).second) {
+                *i.event_time <= *w.bad && !retagged() && reported.insert(i.key + i.value).second) {
                 auto e = c.evidence_of(i, ref_name(i.key) + " created in the window (tagger date)");
                 if (bears(i.key, i.value, std::nullopt)) {
                     moved.push_back(source + " " + ref_name(i.key) + " created");
