@@ -11,12 +11,6 @@ namespace {
 constexpr std::string_view release_prefix = "release:";
 constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-bool is_bare_commit(std::string_view value)
-{
-    return (value.size() == 40 || value.size() == 64) &&
-           std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 } // namespace
 
 std::optional<LegacyTagKey> legacy_tag_key(std::string_view source, std::string_view key, std::string_view value)
@@ -24,18 +18,30 @@ std::optional<LegacyTagKey> legacy_tag_key(std::string_view source, std::string_
     bool checkout = source == "recipes";
     if (!checkout && source != "mirrors") return std::nullopt;
     if (checkout && key.starts_with(release_prefix) && key.size() > release_prefix.size())
-        return LegacyTagKey{std::string(key.substr(release_prefix.size())), LegacyTagPart::release};
+        return LegacyTagKey{key.substr(release_prefix.size()), LegacyTagPart::release};
     if (!key.starts_with(tag_key_prefix)) return std::nullopt;
     auto rest = key.substr(tag_key_prefix.size());
     auto colon = rest.find(':');
     if (colon == std::string_view::npos)
-        return is_bare_commit(value) ? std::optional(LegacyTagKey{std::string(rest), LegacyTagPart::commit}) : std::nullopt;
-    auto name = std::string(rest.substr(0, colon));
+        return is_object_id(value) ? std::optional(LegacyTagKey{rest, LegacyTagPart::commit}) : std::nullopt;
+    auto name = rest.substr(0, colon);
     auto suffix = rest.substr(colon + 1);
     if (suffix == "object") return LegacyTagKey{name, LegacyTagPart::object};
     if (checkout && suffix == "annotated") return LegacyTagKey{name, LegacyTagPart::annotated};
     if (checkout && suffix == "tagger_date") return LegacyTagKey{name, LegacyTagPart::tagger_date};
     return std::nullopt;
+}
+
+void add_legacy_part(LegacyTagParts& parts, LegacyTagPart part, std::string_view value,
+                     std::optional<TimeNs> event_time)
+{
+    switch (part) {
+    case LegacyTagPart::commit: parts.commit = std::string(value); break;
+    case LegacyTagPart::object: parts.object = std::string(value); break;
+    case LegacyTagPart::tagger_date: parts.tagger_time = event_time ? event_time : parse_rfc3339(value); break;
+    case LegacyTagPart::release: parts.release = true; break;
+    case LegacyTagPart::annotated: break; // follows from :object
+    }
 }
 
 std::optional<DenseTag> dense_tag(std::string_view source, const LegacyTagParts& parts)
@@ -54,14 +60,12 @@ bool has_legacy_tags(std::string_view source, const std::vector<Fact>& facts)
 
 std::vector<Fact> with_dense_tags(std::string_view source, std::vector<Fact> facts)
 {
-    if (!has_legacy_tags(source, facts)) return facts;
     // In place, a subject at a time (a whole host's bundle is half a million
     // facts): each tag's parts found by position, the joined fact written
     // where tag:N was, the other parts dropped. Keys stay sorted.
     struct Slots {
-        std::size_t commit = npos, object = npos, tagger_date = npos;
-        std::vector<std::size_t> others; // annotated, release: dropped once joined
-        bool release = false;
+        std::size_t commit = npos;
+        std::vector<std::pair<std::size_t, LegacyTagPart>> others;
     };
     std::vector<bool> dropped(facts.size(), false);
     for (std::size_t begin = 0; begin < facts.size();) {
@@ -71,34 +75,23 @@ std::vector<Fact> with_dense_tags(std::string_view source, std::vector<Fact> fac
         for (auto i = begin; i < end; ++i) {
             auto legacy = legacy_tag_key(source, facts[i].key, facts[i].value);
             if (!legacy) continue;
-            // The name as a view into the fact's own key: "tag:N..." or "release:N".
-            std::string_view key = facts[i].key;
-            auto from = key.starts_with(release_prefix) ? release_prefix.size() : tag_key_prefix.size();
-            auto& slots = tags[key.substr(from, legacy->name.size())];
-            switch (legacy->part) {
-            case LegacyTagPart::commit: slots.commit = i; break;
-            case LegacyTagPart::object: slots.object = i; break;
-            case LegacyTagPart::tagger_date: slots.tagger_date = i; break;
-            case LegacyTagPart::release: slots.release = true; slots.others.push_back(i); break;
-            case LegacyTagPart::annotated: slots.others.push_back(i); break; // follows from :object
-            }
+            auto& slots = tags[legacy->name];
+            if (legacy->part == LegacyTagPart::commit)
+                slots.commit = i;
+            else
+                slots.others.emplace_back(i, legacy->part);
         }
         for (auto& [name, slots] : tags) {
             if (slots.commit == npos) continue; // parts without their tag: kept as they are
             LegacyTagParts parts;
             parts.commit = facts[slots.commit].value;
-            if (slots.object != npos) parts.object = facts[slots.object].value;
-            if (slots.tagger_date != npos) {
-                const auto& t = facts[slots.tagger_date];
-                parts.tagger_time = t.event_time ? t.event_time : parse_rfc3339(t.value);
+            for (auto [i, part] : slots.others) {
+                add_legacy_part(parts, part, facts[i].value, facts[i].event_time);
+                dropped[i] = true;
             }
-            parts.release = slots.release;
             auto tag = dense_tag(source, parts);
             facts[slots.commit].value = std::move(tag->value);
             facts[slots.commit].event_time = tag->event_time;
-            for (auto i : {slots.object, slots.tagger_date})
-                if (i != npos) dropped[i] = true;
-            for (auto i : slots.others) dropped[i] = true;
         }
         begin = end;
     }

@@ -25,7 +25,7 @@ struct LegacyTagParts {
 enum class LegacyTagPart { commit, annotated, object, tagger_date, release };
 
 struct LegacyTagKey {
-    std::string name;
+    std::string_view name; // within the key it was read from
     LegacyTagPart part;
 };
 
@@ -33,6 +33,10 @@ struct LegacyTagKey {
 // none for any other key. A plain tag:N is a legacy part only with a bare
 // commit as `value`.
 std::optional<LegacyTagKey> legacy_tag_key(std::string_view source, std::string_view key, std::string_view value);
+
+// Adds what one legacy fact says of its tag.
+void add_legacy_part(LegacyTagParts& parts, LegacyTagPart part, std::string_view value,
+                     std::optional<TimeNs> event_time);
 
 // The value and event time of the one fact the parts make; none without tag:N.
 struct DenseTag {

@@ -16,14 +16,6 @@ std::vector<std::string_view> fields(std::string_view value)
     }
 }
 
-bool is_hex_id(std::string_view text)
-{
-    if (text.size() != 40 && text.size() != 64) return false;
-    for (char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
-
 std::string object_field(const TagFact& tag) { return tag.object ? *tag.object : "-"; }
 
 } // namespace
@@ -39,7 +31,7 @@ std::string mirror_tag_value(const TagFact& tag) { return tag.peeled + ' ' + obj
 std::optional<TagFact> parse_tag_value(std::string_view value)
 {
     auto f = fields(value);
-    if ((f.size() != 2 && f.size() != 4) || !is_hex_id(f[0]) || (f[1] != "-" && !is_hex_id(f[1]))) return std::nullopt;
+    if ((f.size() != 2 && f.size() != 4) || !is_object_id(f[0]) || (f[1] != "-" && !is_object_id(f[1]))) return std::nullopt;
     TagFact tag{std::string(f[0]), f[1] == "-" ? std::nullopt : std::optional<std::string>(f[1]), std::nullopt, false};
     if (f.size() == 4) {
         if (f[2] != "-") {
@@ -50,6 +42,11 @@ std::optional<TagFact> parse_tag_value(std::string_view value)
         tag.release = f[3] == release_word;
     }
     return tag;
+}
+
+bool is_object_id(std::string_view text)
+{
+    return (text.size() == 40 || text.size() == 64) && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 std::string_view tag_commit(std::string_view value) { return value.substr(0, value.find(' ')); }

@@ -36,6 +36,9 @@ std::optional<TagFact> parse_tag_value(std::string_view value);
 // when it has one field only.
 std::string_view tag_commit(std::string_view value);
 
+// A full object id as git prints it: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits.
+bool is_object_id(std::string_view text);
+
 // "tag:<name>" with no further ':' (git forbids ':' in ref names), or none.
 std::optional<std::string_view> tag_name_of_key(std::string_view key);
 

@@ -6,7 +6,6 @@
 #include "libforensic/store/subject_digests.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -54,16 +53,8 @@ std::vector<Interval> merge(const std::string& source, const std::vector<Piece>&
         std::optional<TimeNs> to = next == bounds.end() ? std::nullopt : std::optional(*next);
         if (!to && !open) break;
         LegacyTagParts parts;
-        for (const auto& p : pieces) {
-            if (!covers(p, *it, to)) continue;
-            switch (p.part) {
-            case LegacyTagPart::commit: parts.commit = p.value; break;
-            case LegacyTagPart::object: parts.object = p.value; break;
-            case LegacyTagPart::tagger_date: parts.tagger_time = p.event_time ? p.event_time : parse_rfc3339(p.value); break;
-            case LegacyTagPart::release: parts.release = true; break;
-            case LegacyTagPart::annotated: break;
-            }
-        }
+        for (const auto& p : pieces)
+            if (covers(p, *it, to)) add_legacy_part(parts, p.part, p.value, p.event_time);
         auto tag = dense_tag(source, parts);
         if (!tag) continue;
         if (!out.empty() && out.back().to == *it && out.back().tag == *tag)
@@ -148,10 +139,10 @@ DenseTagsMigration merge_legacy_tags(sql::Database& db)
         std::map<Group, std::vector<Piece>> groups;
         rows.bind(source).bind(subject);
         while (rows.step()) {
-            auto value = rows.column_text(4);
-            auto legacy = legacy_tag_key(source, rows.column_text(0), value);
+            auto key = rows.column_text(0), value = rows.column_text(4);
+            auto legacy = legacy_tag_key(source, key, value); // its name is a view into `key`
             if (!legacy) continue; // already one fact a tag
-            groups[{rows.column_int(3), legacy->name}].push_back(
+            groups[{rows.column_int(3), std::string(legacy->name)}].push_back(
                 Piece{rows.column_int(2), legacy->part, std::move(value), rows.column_optional_int(5),
                       rows.column_int(6), rows.column_optional_int(7), rows.column_int(1)});
         }
@@ -218,14 +209,11 @@ std::vector<ChainReseal> chain_reseals(sql::Database& db)
         sql::Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_reseal'");
         if (!exists.step()) return out;
     }
-    sql::Statement q(db, "SELECT h.name, r.resealed_at, r.schema_version, r.snapshot_id, hex(r.old_chain) "
+    sql::Statement q(db, "SELECT h.name, r.resealed_at, r.schema_version, r.snapshot_id, lower(hex(r.old_chain)) "
                          "FROM chain_reseal r JOIN host h ON h.id = r.host_id ORDER BY h.name, r.schema_version");
-    while (q.step()) {
-        auto chain = q.column_text(4);
-        for (auto& c : chain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (q.step())
         out.push_back(ChainReseal{q.column_text(0), q.column_int(1), static_cast<int>(q.column_int(2)),
-                                  q.column_int(3), std::move(chain)});
-    }
+                                  q.column_int(3), q.column_text(4)});
     return out;
 }
 
