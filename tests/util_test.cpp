@@ -334,6 +334,57 @@ TEST_CASE("the event parser reports each malformed text exactly as the document 
     }
 }
 
+TEST_CASE("the indexed parse gives nlohmann's events and, for text it refuses, nlohmann's errors")
+{
+    // nlohmann's event parser is the oracle: the same events in the same
+    // order (a float by its value: its text is documented to differ), and
+    // the same error for what either refuses.
+    struct Record final : nlohmann::json_sax<nlohmann::json> {
+        std::vector<std::string> events;
+        bool add(std::string event) { return events.push_back(std::move(event)), true; }
+        bool null() override { return add("null"); }
+        bool boolean(bool value) override { return add(value ? "true" : "false"); }
+        bool number_integer(number_integer_t value) override { return add("int " + std::to_string(value)); }
+        bool number_unsigned(number_unsigned_t value) override { return add("uint " + std::to_string(value)); }
+        bool number_float(number_float_t value, const string_t&) override
+        {
+            return add("float " + nlohmann::json(value).dump());
+        }
+        bool string(string_t& value) override { return add("string " + value); }
+        bool binary(binary_t&) override { return add("binary"); }
+        bool start_object(std::size_t size) override { return add("{ " + std::to_string(size)); }
+        bool key(string_t& value) override { return add("key " + value); }
+        bool end_object() override { return add("}"); }
+        bool start_array(std::size_t size) override { return add("[ " + std::to_string(size)); }
+        bool end_array() override { return add("]"); }
+        bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+    };
+    auto events_of = [](auto parse, const std::string& text) {
+        Record record;
+        try {
+            parse(text, "f.json", record);
+        } catch (const InputError& e) {
+            record.events.push_back(std::string("error: ") + e.what());
+        }
+        return record.events;
+    };
+    auto stream = [](std::string_view t, const std::string& o, Record& r) { parse_json_events(t, o, r); };
+    auto indexed = [](std::string_view t, const std::string& o, Record& r) { parse_json_events_indexed(t, o, r); };
+    std::vector<std::string> texts{
+        R"({"name": "recipe", "versions": [{"1.0.0+1": {"app": {"image": "x", "tag": "1"}}}], "features": {}})",
+        R"([0, -1, 9223372036854775807, -9223372036854775808, 18446744073709551615, 1.5, -0.25, 1e300, 3e-5])",
+        "[18446744073709551616]", // beyond 64 bits: nlohmann's float, from its own parse
+        R"({"a": 1, "a": 2, "\u00e9\ud83d\ude00": "tab\tand\\nnewline", "empty": "", "n": null, "t": true, "f": false})",
+        "[\"\xff\", \"ok\"]", // invalid UTF-8, escaped before either parser sees it
+        "{\"a\": 1,\n \"pw\": hunter2}", "", "[1, 2] 3", "{\"started\": 1e400}", "[\"a\nb\"]",
+        std::string(512, '[') + std::string(512, ']'), std::string(513, '[') + std::string(513, ']'),
+        std::string(1500, '[') + std::string(1500, ']'), "  [ ]  ", "\"top\"", "42"};
+    for (const auto& text : texts) {
+        CAPTURE(text);
+        CHECK(events_of(indexed, text) == events_of(stream, text));
+    }
+}
+
 TEST_CASE("parallel_ranges covers every index exactly once, in contiguous ranges")
 {
     for (std::size_t count : {0ul, 1ul, 4095ul, 4096ul, 3 * 4096ul + 7}) {

@@ -20,19 +20,38 @@ std::string text(std::string_view name)
 
 } // namespace
 
+std::shared_ptr<const HostReads> HostReads::read(store::Store& store, const std::string& host)
+{
+    auto reads = std::make_shared<HostReads>();
+    reads->coverage = store.coverage(host);
+    std::map<std::string, std::set<std::string>> subjects;
+    for (auto& i : store.recipe_mappings(host, text(sw::source), std::nullopt))
+        subjects[i.value].insert(std::move(i.subject));
+    for (auto& [recipe, names] : subjects) reads->swarm_subjects[recipe].assign(names.begin(), names.end());
+    return reads;
+}
+
 AttributionContext::AttributionContext(store::Store& store, std::string host, std::string recipe, Stamp expected,
                                        Stamp observed, AttributionWindow window, std::vector<RunRecord> runs)
     : AttributionContext(store, host, std::move(recipe), std::move(expected), std::move(observed), window,
-                         std::move(runs), std::make_shared<const std::vector<SnapshotCoverage>>(store.coverage(host)))
+                         std::move(runs), HostReads::read(store, host))
 {
 }
 
 AttributionContext::AttributionContext(store::Store& store, std::string host, std::string recipe, Stamp expected,
                                        Stamp observed, AttributionWindow window, std::vector<RunRecord> runs,
-                                       std::shared_ptr<const std::vector<SnapshotCoverage>> coverage)
+                                       std::shared_ptr<const HostReads> reads)
     : store_(store), host_(std::move(host)), recipe_(std::move(recipe)), expected_(std::move(expected)),
-      observed_(std::move(observed)), window_(window), runs_(std::move(runs)), coverage_(std::move(coverage))
+      observed_(std::move(observed)), window_(window), runs_(std::move(runs)), reads_(std::move(reads)),
+      coverage_(&reads_->coverage)
 {
+}
+
+const std::vector<std::string>& AttributionContext::swarm_subjects() const
+{
+    static const std::vector<std::string> none;
+    auto found = reads_->swarm_subjects.find(recipe_);
+    return found == reads_->swarm_subjects.end() ? none : found->second;
 }
 
 TimeNs AttributionContext::deploy_from() const
@@ -130,8 +149,8 @@ std::vector<HeadMove> AttributionContext::head_moves() const
 std::vector<std::string> AttributionContext::services() const
 {
     std::vector<std::string> out;
-    for (auto& subject : store_.subjects_of_recipe(host_, text(sw::source), recipe_))
-        if (!subject.starts_with(sw::app_prefix)) out.push_back(std::move(subject));
+    for (const auto& subject : swarm_subjects())
+        if (!subject.starts_with(sw::app_prefix)) out.push_back(subject);
     return out;
 }
 
@@ -148,7 +167,7 @@ const std::vector<AttributionContext::StampService>& AttributionContext::stamp_s
     // The recipe's stacks, from its services and its apps' env files.
     std::set<std::string> stacks;
     for (const auto& i :
-         store_.subject_history(host_, text(sw::source), store_.subjects_of_recipe(host_, text(sw::source), recipe_),
+         store_.subject_history(host_, text(sw::source), swarm_subjects(),
                                 text(sw::stack)))
         if (i.key == sw::stack) stacks.insert(i.value);
     for (const auto& stack : stacks) {
@@ -186,8 +205,7 @@ const std::optional<DeployInstant>& AttributionContext::deploy_instant() const
     }
     if (!best) {
         // abra rewrites the app's env file when it deploys it.
-        for (const auto& i : store_.subject_history(host_, text(sw::source),
-                                                    store_.subjects_of_recipe(host_, text(sw::source), recipe_),
+        for (const auto& i : store_.subject_history(host_, text(sw::source), swarm_subjects(),
                                                     text(sw::app_env_mtime)))
             if (i.subject.starts_with(sw::app_prefix) && i.key == sw::app_env_mtime && i.event_time &&
                 *i.event_time >= deploy_from() && *i.event_time <= deploy_to() && (!best || best->time < *i.event_time))

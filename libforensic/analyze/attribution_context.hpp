@@ -47,14 +47,23 @@ struct DeployInstant {
     Evidence evidence;
 };
 
+// What the attribution of any recipe reads of the host alike, read once: the
+// contexts of one sweep share it (blast-radius judges every recipe).
+struct HostReads {
+    std::vector<SnapshotCoverage> coverage;
+    // Swarm subjects (services and apps) by each recipe they ever mapped to, sorted.
+    std::map<std::string, std::vector<std::string>> swarm_subjects;
+
+    static std::shared_ptr<const HostReads> read(store::Store& store, const std::string& host);
+};
+
 class AttributionContext {
 public:
     AttributionContext(store::Store& store, std::string host, std::string recipe, Stamp expected, Stamp observed,
                        AttributionWindow window, std::vector<RunRecord> runs);
-    // With the host's coverage already read (blast-radius judges many recipes).
+    // With what every recipe reads of the host already read (a sweep).
     AttributionContext(store::Store& store, std::string host, std::string recipe, Stamp expected, Stamp observed,
-                       AttributionWindow window, std::vector<RunRecord> runs,
-                       std::shared_ptr<const std::vector<SnapshotCoverage>> coverage);
+                       AttributionWindow window, std::vector<RunRecord> runs, std::shared_ptr<const HostReads> reads);
 
     store::Store& store() const { return store_; }
     const std::string& host() const { return host_; }
@@ -63,7 +72,7 @@ public:
     const Stamp& observed() const { return observed_; }
     const AttributionWindow& window() const { return window_; }
     const std::vector<RunRecord>& runs() const { return runs_; } // the recipe's, oldest first
-    const std::vector<SnapshotCoverage>& coverage() const { return *coverage_; }
+    const std::vector<SnapshotCoverage>& coverage() const { return reads_->coverage; }
 
     // The span in which the failing deploy happened: the failing run's, else
     // the good and bad times.
@@ -118,6 +127,8 @@ public:
     Evidence evidence_seen(const IntervalRecord& interval, long long snapshot, std::string meaning) const;
 
 private:
+    // The swarm subjects that ever mapped to the recipe, sorted.
+    const std::vector<std::string>& swarm_subjects() const;
     bool in_error(const std::string& source, const std::string& subject, TimeNs t) const;
 
     store::Store& store_;
@@ -127,7 +138,8 @@ private:
     Stamp observed_;
     AttributionWindow window_;
     std::vector<RunRecord> runs_;
-    std::shared_ptr<const std::vector<SnapshotCoverage>> coverage_;
+    std::shared_ptr<const HostReads> reads_;
+    const std::vector<SnapshotCoverage>* coverage_; // reads_'s
     mutable std::map<std::string, std::vector<IntervalRecord>> history_;
     mutable std::map<std::pair<std::string, std::string>, std::vector<IntervalRecord>> errors_;
     mutable std::optional<std::vector<StampService>> stamp_services_;

@@ -214,8 +214,8 @@ private:
         if (!window.deploy_from) return;
         auto expected = parse_stamp(run.hc1_expected.value_or(run.ref.value_or("")));
         auto observed = parse_stamp(run.hc1_observed.value_or(""));
-        if (!coverage_) coverage_ = std::make_shared<const std::vector<SnapshotCoverage>>(store_.coverage(host_));
-        AttributionContext context(store_, host_, recipe, expected, observed, window, {}, coverage_);
+        if (!host_reads_) host_reads_ = HostReads::read(store_, host_);
+        AttributionContext context(store_, host_, recipe, expected, observed, window, {}, host_reads_);
         auto h = test_swarm_rollback(context);
         rollback_finding_ = h.summary;
         if (h.status != HypothesisStatus::supported) return;
@@ -259,7 +259,7 @@ private:
     std::map<std::string, std::vector<RunRef>> run_index_;
     std::map<std::string, RunRecord> latest_; // each recipe's latest upgrade run (find_latest_upgrades)
     std::map<std::string, ServiceState> services_;
-    std::shared_ptr<const std::vector<SnapshotCoverage>> coverage_; // read once, for the rollback tests
+    std::shared_ptr<const HostReads> host_reads_; // read once, for the rollback tests
     std::string rollback_finding_; // what the last rollback test found
 };
 

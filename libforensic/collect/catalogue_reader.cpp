@@ -276,7 +276,7 @@ std::vector<Fact> read_catalogue_recipes(const HostRoot& root, std::string_view 
 {
     CatalogueEvents events(root, host_path);
     try {
-        parse_json_events(text, host_path, events);
+        parse_json_events_indexed(text, host_path, events);
     } catch (const InputError& e) {
         throw CollectorError(e.what());
     }

@@ -39,13 +39,8 @@ public:
             auto subject = "run/" + entry;
             auto first = facts.size();
             try {
-                // A run directory may be a symlink: followed under the root only.
-                auto run_dir = root.resolve(host_join(dir.host_path, entry));
-                if (!run_dir.exists && !run_dir.dangling_link.empty())
-                    throw PathError("dangling link " + run_dir.dangling_link + ": " + run_dir.missing +
-                                    " does not exist");
-                auto run_info = run_dir.exists ? stat_path(root.real(run_dir.host_path)) : std::nullopt;
-                if (run_info && run_info->is_directory) collect_run(root, run_dir.host_path, subject, facts);
+                auto run_dir = run_directory(root, host_join(dir.host_path, entry));
+                if (run_dir) collect_run(root, *run_dir, subject, facts);
             } catch (const Error& e) { // a loop, an escape, a directory that cannot be listed
                 facts.push_back({subject, error_key, e.what(), {}});
             }
@@ -55,6 +50,21 @@ public:
     }
 
 private:
+    // The run directory `entry_path` names, resolved; nullopt when it is no
+    // directory. Most are plain directories under one already resolved: one
+    // lstat says so, without walking the whole path again. A symlink is
+    // followed under the root only.
+    static std::optional<std::string> run_directory(const HostRoot& root, const std::string& entry_path)
+    {
+        if (auto plain = stat_path(root.real(entry_path)); plain && plain->is_directory) return entry_path;
+        auto run_dir = root.resolve(entry_path);
+        if (!run_dir.exists && !run_dir.dangling_link.empty())
+            throw PathError("dangling link " + run_dir.dangling_link + ": " + run_dir.missing + " does not exist");
+        auto info = run_dir.exists ? stat_path(root.real(run_dir.host_path)) : std::nullopt;
+        if (!info || !info->is_directory) return std::nullopt;
+        return run_dir.host_path;
+    }
+
     static void collect_run(const HostRoot& root, const std::string& run_dir, const std::string& subject,
                             std::vector<Fact>& facts)
     {

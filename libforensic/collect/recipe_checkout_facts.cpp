@@ -58,11 +58,11 @@ void add_marker_file(const HostRoot& root, const std::string& git_dir, const std
                      const std::string& key, SubjectFacts& out)
 {
     auto host = git_dir + "/" + file;
-    if (auto at = root.resolve(host); !at.exists && at.dangling_link.empty()) return;
-    auto opened = open_host_file(root, host, size_caps::fetch_head);
+    auto opened = open_host_file_if_present(root, host, size_caps::fetch_head);
+    if (!opened) return;
     // FETCH_HEAD names the URLs fetched from, credentials and all.
-    out.add(key, strip_url_credentials(without_trailing_newlines(opened.read_all())));
-    out.add(key + ".mtime", format_rfc3339(opened.mtime()), opened.mtime());
+    out.add(key, strip_url_credentials(without_trailing_newlines(opened->read_all())));
+    out.add(key + ".mtime", format_rfc3339(opened->mtime()), opened->mtime());
 }
 
 void add_worktree(git_repository* repo, const std::optional<git_oid>& head, SubjectFacts& out)

@@ -41,8 +41,13 @@ std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string&
     std::vector<RecipeDir> dirs;
     for (const auto& name : list_host_directory(root, recipes)) {
         if (name.starts_with(".")) continue;
-        auto entry = stat_path(root.real(host_join(recipes, name)));
+        auto host_path = host_join(recipes, name);
+        auto entry = stat_path(root.real(host_path));
         if (entry && entry->is_regular) continue;
+        if (entry && entry->is_directory) { // a plain directory (lstat): resolved as it is
+            dirs.push_back(RecipeDir{name, host_path, root.real(host_path), {}});
+            continue;
+        }
         auto dir = resolve_recipe(root, recipes, name);
         if (dir.error.empty()) {
             auto target = stat_path(dir.real_path);

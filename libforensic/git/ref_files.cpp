@@ -113,15 +113,15 @@ bool ignored_loose_name(const std::string& name)
 // read beneath the root. A link is not followed: git writes none.
 void read_loose_refs(const HostRoot& root, const std::string& dir, const std::string& name, RefFiles& out)
 {
-    std::vector<std::string> entries;
+    std::optional<std::vector<std::string>> entries;
     try {
-        if (auto at = root.resolve(dir); !at.exists && at.dangling_link.empty()) return; // no loose refs
-        entries = list_host_directory(root, dir);
+        entries = list_host_directory_if_present(root, dir);
     } catch (const Error& e) {
         out.errors.push_back(e.what());
         return;
     }
-    for (const auto& entry : entries) {
+    if (!entries) return; // no loose refs
+    for (const auto& entry : *entries) {
         auto path = dir + "/" + entry;
         auto ref = name + "/" + entry;
         struct stat st{};

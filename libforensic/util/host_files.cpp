@@ -219,11 +219,19 @@ std::optional<std::string> read_host_file_if_present(const HostRoot& root, std::
     return file->read_all();
 }
 
-std::vector<std::string> list_host_directory(const HostRoot& root, std::string_view host_path)
+std::optional<HostFile> open_host_file_if_present(const HostRoot& root, std::string_view host_path, SizeCap cap)
+{
+    return try_open(root, host_path, cap);
+}
+
+namespace {
+
+// The directory's sorted names, or nullopt when open_host_path found nothing there.
+std::optional<std::vector<std::string>> list_directory(const HostRoot& root, std::string_view host_path)
 {
     int fd = open_host_path(root, root.expand_home(host_path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ENOENT) throw InputError(std::string(host_path) + " does not exist");
+        if (errno == ENOENT) return std::nullopt;
         if (errno == ENOTDIR) throw InputError(std::string(host_path) + " is not a directory");
         throw InputError("cannot list '" + std::string(host_path) + "': " + std::strerror(errno));
     }
@@ -244,6 +252,21 @@ std::vector<std::string> list_host_directory(const HostRoot& root, std::string_v
     if (error) throw InputError("cannot list '" + std::string(host_path) + "': " + std::strerror(error));
     std::sort(names.begin(), names.end());
     return names;
+}
+
+} // namespace
+
+std::vector<std::string> list_host_directory(const HostRoot& root, std::string_view host_path)
+{
+    auto names = list_directory(root, host_path);
+    if (!names) throw InputError(std::string(host_path) + " does not exist");
+    return std::move(*names);
+}
+
+std::optional<std::vector<std::string>> list_host_directory_if_present(const HostRoot& root,
+                                                                       std::string_view host_path)
+{
+    return list_directory(root, host_path);
 }
 
 } // namespace forensic

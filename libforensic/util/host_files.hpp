@@ -92,9 +92,19 @@ std::string read_host_file(const HostRoot& root, std::string_view host_path, Siz
 // still an error: something is there, pointing nowhere).
 std::optional<std::string> read_host_file_if_present(const HostRoot& root, std::string_view host_path, SizeCap cap);
 
+// open_host_file, but nullopt when nothing is at `host_path` (a dangling link
+// is still an error). One contained open: no resolution beforehand to ask
+// whether the file is there.
+std::optional<HostFile> open_host_file_if_present(const HostRoot& root, std::string_view host_path, SizeCap cap);
+
 // Names in the host directory at `host_path` (resolved under the root),
 // sorted, "." and ".." left out. Throws PathError or InputError naming it.
 std::vector<std::string> list_host_directory(const HostRoot& root, std::string_view host_path);
+
+// The same, but nullopt when nothing is at `host_path` (a dangling link is
+// still an error).
+std::optional<std::vector<std::string>> list_host_directory_if_present(const HostRoot& root,
+                                                                       std::string_view host_path);
 
 // What kind of entry `mode` (st_mode) is: "a FIFO", "a socket", "a directory", ...
 std::string_view file_kind(unsigned mode);

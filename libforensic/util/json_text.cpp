@@ -5,9 +5,11 @@
 #include "libforensic/util/utf8.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <simdjson.h>
 #include <vector>
 
 namespace forensic {
@@ -149,6 +151,60 @@ private:
     std::size_t depth_ = 0;
 };
 
+// Replays a simdjson element as nlohmann's SAX events; false where the
+// handler (or the depth check in front of it) stopped.
+class ElementReplay {
+public:
+    explicit ElementReplay(nlohmann::json_sax<nlohmann::json>& sax) : sax_(sax) {}
+
+    bool replay(simdjson::dom::element element)
+    {
+        using type = simdjson::dom::element_type;
+        switch (element.type()) {
+        case type::OBJECT: {
+            auto object = element.get_object().value_unsafe();
+            if (!sax_.start_object(unknown_size)) return false;
+            for (auto field : object) {
+                text_.assign(field.key);
+                if (!sax_.key(text_) || !replay(field.value)) return false;
+            }
+            return sax_.end_object();
+        }
+        case type::ARRAY: {
+            auto array = element.get_array().value_unsafe();
+            if (!sax_.start_array(unknown_size)) return false;
+            for (auto item : array)
+                if (!replay(item)) return false;
+            return sax_.end_array();
+        }
+        case type::STRING:
+            text_.assign(element.get_string().value_unsafe());
+            return sax_.string(text_);
+        case type::INT64: {
+            auto value = element.get_int64().value_unsafe();
+            if (value >= 0) return sax_.number_unsigned(static_cast<std::uint64_t>(value));
+            return sax_.number_integer(value);
+        }
+        case type::UINT64: return sax_.number_unsigned(element.get_uint64().value_unsafe());
+        case type::DOUBLE: {
+            auto value = element.get_double().value_unsafe();
+            char buffer[32];
+            auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+            text_.assign(buffer, end);
+            return sax_.number_float(value, text_);
+        }
+        case type::BOOL: return sax_.boolean(element.get_bool().value_unsafe());
+        case type::NULL_VALUE: return sax_.null();
+        }
+        return false;
+    }
+
+private:
+    static constexpr auto unknown_size = static_cast<std::size_t>(-1); // what nlohmann's parser passes
+    nlohmann::json_sax<nlohmann::json>& sax_;
+    std::string text_; // the event's string, reused
+};
+
 } // namespace
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin,
@@ -176,6 +232,24 @@ void parse_json_events(std::string_view text, const std::string& origin, nlohman
     // a scan of the whole text was 5 % of a snapshot's CPU (the catalogue).
     check_depth(text, origin);
     if (recorder.too_large_) throw_too_large(origin);
+    throw_malformed(text, origin, parsed, recorder.byte_);
+}
+
+void parse_json_events_indexed(std::string_view text, const std::string& origin,
+                               nlohmann::json_sax<nlohmann::json>& sax)
+{
+    ParsedText parsed;
+    make_parsable(text, parsed);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(parsed.text.data(), parsed.text.size()).get(root) != simdjson::SUCCESS) {
+        parse_json_events(text, origin, sax); // its errors, or what simdjson alone refuses
+        return;
+    }
+    FailureRecorder recorder(sax);
+    if (ElementReplay(recorder).replay(root)) return;
+    // Stopped by the depth check, as parse_json_events stops there.
+    check_depth(text, origin);
     throw_malformed(text, origin, parsed, recorder.byte_);
 }
 
