@@ -24,17 +24,27 @@ IntervalRecord* covering(const std::vector<IntervalRecord*>& intervals, TimeNs t
 // By source, subject and key, subjects and keys in natural order.
 void sort_changes(std::vector<FactChange>& changes)
 {
-    std::vector<std::string_view> subjects;
+    // Subjects and keys ranked once each (a year's diff repeats the same tag
+    // keys across recipes): the sort then compares numbers, not strings.
+    std::vector<std::string_view> subjects, keys;
     subjects.reserve(changes.size());
-    for (const auto& c : changes) subjects.push_back(c.subject);
-    auto rank = natural_ranks(subjects);
-    std::vector<std::size_t> subject_rank(changes.size()), order(changes.size());
-    for (std::size_t i = 0; i < changes.size(); ++i) subject_rank[i] = rank.at(subjects[i]);
+    keys.reserve(changes.size());
+    for (const auto& c : changes) {
+        subjects.push_back(c.subject);
+        keys.push_back(c.key);
+    }
+    auto subject_ranks = natural_ranks(subjects);
+    auto key_ranks = natural_ranks(keys);
+    std::vector<std::size_t> subject_rank(changes.size()), key_rank(changes.size()), order(changes.size());
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        subject_rank[i] = subject_ranks.at(subjects[i]);
+        key_rank[i] = key_ranks.at(keys[i]);
+    }
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
         if (changes[x].source != changes[y].source) return changes[x].source < changes[y].source;
         if (subject_rank[x] != subject_rank[y]) return subject_rank[x] < subject_rank[y];
-        return natural_less(changes[x].key, changes[y].key);
+        return key_rank[x] < key_rank[y];
     });
     apply_order(changes, order);
 }
