@@ -3,6 +3,7 @@
 #include "libforensic/bundle/bundle.hpp"
 #include "libforensic/render/escape.hpp"
 #include "libforensic/util/error.hpp"
+#include "libforensic/util/freed_memory.hpp"
 
 #include <iostream>
 
@@ -43,6 +44,7 @@ int run_import(const Args& args)
             std::cerr << error_text(e);
         }
         results.push_back(std::move(row));
+        return_freed_memory(); // the bundle's facts are freed: the next starts from what is in use
     }
     if (json) print_json(nlohmann::ordered_json{{"bundles", results}});
     return rejected ? exit_partial : exit_ok;
