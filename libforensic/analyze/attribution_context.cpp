@@ -42,8 +42,7 @@ AttributionContext::AttributionContext(store::Store& store, std::string host, st
                                        Stamp observed, AttributionWindow window, std::vector<RunRecord> runs,
                                        std::shared_ptr<const HostReads> reads)
     : store_(store), host_(std::move(host)), recipe_(std::move(recipe)), expected_(std::move(expected)),
-      observed_(std::move(observed)), window_(window), runs_(std::move(runs)), reads_(std::move(reads)),
-      coverage_(&reads_->coverage)
+      observed_(std::move(observed)), window_(window), runs_(std::move(runs)), reads_(std::move(reads))
 {
 }
 
@@ -66,14 +65,14 @@ TimeNs AttributionContext::deploy_to() const
 
 std::optional<SnapshotCoverage> AttributionContext::observed_before(const std::string& source, TimeNs t) const
 {
-    for (auto it = coverage_->rbegin(); it != coverage_->rend(); ++it)
+    for (auto it = coverage().rbegin(); it != coverage().rend(); ++it)
         if (it->snapshot.taken_at <= t && it->observed(source)) return *it;
     return std::nullopt;
 }
 
 std::optional<SnapshotCoverage> AttributionContext::observed_after(const std::string& source, TimeNs t) const
 {
-    for (const auto& c : *coverage_)
+    for (const auto& c : coverage())
         if (c.snapshot.taken_at >= t && c.observed(source)) return c;
     return std::nullopt;
 }
@@ -92,7 +91,7 @@ bool AttributionContext::in_error(const std::string& source, const std::string& 
 std::optional<SnapshotCoverage> AttributionContext::observed_clean_before(const std::string& source,
                                                                          const std::string& subject, TimeNs t) const
 {
-    for (auto it = coverage_->rbegin(); it != coverage_->rend(); ++it)
+    for (auto it = coverage().rbegin(); it != coverage().rend(); ++it)
         if (it->snapshot.taken_at <= t && it->observed(source, subject) && !in_error(source, subject, it->snapshot.taken_at))
             return *it;
     return std::nullopt;
@@ -101,7 +100,7 @@ std::optional<SnapshotCoverage> AttributionContext::observed_clean_before(const 
 std::optional<SnapshotCoverage> AttributionContext::observed_clean_after(const std::string& source,
                                                                         const std::string& subject, TimeNs t) const
 {
-    for (const auto& c : *coverage_)
+    for (const auto& c : coverage())
         if (c.snapshot.taken_at >= t && c.observed(source, subject) && !in_error(source, subject, c.snapshot.taken_at))
             return c;
     return std::nullopt;
@@ -109,7 +108,7 @@ std::optional<SnapshotCoverage> AttributionContext::observed_clean_after(const s
 
 std::optional<TimeNs> AttributionContext::previous_observation(const std::string& source, TimeNs t) const
 {
-    for (auto it = coverage_->rbegin(); it != coverage_->rend(); ++it)
+    for (auto it = coverage().rbegin(); it != coverage().rend(); ++it)
         if (it->snapshot.taken_at < t && it->observed(source)) return it->snapshot.taken_at;
     return std::nullopt;
 }
@@ -187,7 +186,7 @@ const std::vector<AttributionContext::StampService>& AttributionContext::stamp_s
 const ServiceStory& AttributionContext::story(const std::string& service) const
 {
     auto& slot = stories_[service];
-    if (!slot) slot = std::make_unique<ServiceStory>(store_, host_, service, *coverage_);
+    if (!slot) slot = std::make_unique<ServiceStory>(store_, host_, service, coverage());
     return *slot;
 }
 
@@ -222,7 +221,7 @@ EventCoverage AttributionContext::event_coverage(TimeNs from, TimeNs to) const
     EventCoverage out;
     const auto source = text(ev::source);
     bool before = false, after = false;
-    for (const auto& c : *coverage_) {
+    for (const auto& c : coverage()) {
         if (!c.ran(source)) continue;
         before = before || c.snapshot.taken_at <= from;
         after = after || c.snapshot.taken_at >= to;
@@ -248,9 +247,9 @@ EventCoverage AttributionContext::event_coverage(TimeNs from, TimeNs to) const
 
 long long AttributionContext::snapshot_id(TimeNs taken_at) const
 {
-    auto it = std::lower_bound(coverage_->begin(), coverage_->end(), taken_at,
+    auto it = std::lower_bound(coverage().begin(), coverage().end(), taken_at,
                                [](const SnapshotCoverage& c, TimeNs t) { return c.snapshot.taken_at < t; });
-    return it != coverage_->end() && it->snapshot.taken_at == taken_at ? it->snapshot.id : 0;
+    return it != coverage().end() && it->snapshot.taken_at == taken_at ? it->snapshot.id : 0;
 }
 
 Evidence AttributionContext::evidence_of(const IntervalRecord& i, std::string meaning) const

@@ -139,7 +139,6 @@ private:
     AttributionWindow window_;
     std::vector<RunRecord> runs_;
     std::shared_ptr<const HostReads> reads_;
-    const std::vector<SnapshotCoverage>* coverage_; // reads_'s
     mutable std::map<std::string, std::vector<IntervalRecord>> history_;
     mutable std::map<std::pair<std::string, std::string>, std::vector<IntervalRecord>> errors_;
     mutable std::optional<std::vector<StampService>> stamp_services_;
