@@ -138,6 +138,29 @@ TEST_CASE("a chain that climbs out of the root or loops is a PathError")
     CHECK_THROWS_AS(root.resolve("/../x"), PathError);
 }
 
+TEST_CASE("an entry of a resolved directory: a plain directory as it is, anything else walked")
+{
+    HostFixture host;
+    host.file("/runs/plain/results.json", "{}");
+    host.file("/elsewhere/run/results.json", "{}");
+    host.symlink("/runs/linked", "/elsewhere/run");
+    host.symlink("/runs/out", "../../../etc");
+    host.file("/runs/file", "x");
+    HostRoot root(host.root());
+    auto plain = root.resolve_entry("/runs", "plain");
+    CHECK(plain.exists);
+    CHECK(plain.host_path == "/runs/plain");
+    CHECK(plain.links.empty());
+    auto linked = root.resolve_entry("/runs", "linked");
+    CHECK(linked.host_path == "/elsewhere/run");
+    CHECK(linked.links == std::vector<std::string>{"/runs/linked"});
+    CHECK(root.resolve_entry("/runs", "file").host_path == "/runs/file");
+    CHECK_FALSE(root.resolve_entry("/runs", "missing").exists);
+    // The shortcut is for one plain name: ".." is walked, as resolve walks it.
+    CHECK(root.resolve_entry("/runs/plain", "..").host_path == "/runs");
+    CHECK_THROWS_AS(root.resolve_entry("/runs", "out"), PathError);
+}
+
 TEST_CASE("~ is the invoking user's home, under the root")
 {
     HostRoot root("/tmp/r", "/home/ci");

@@ -39,7 +39,7 @@ public:
             auto subject = "run/" + entry;
             auto first = facts.size();
             try {
-                auto run_dir = run_directory(root, host_join(dir.host_path, entry));
+                auto run_dir = run_directory(root, dir.host_path, entry);
                 if (run_dir) collect_run(root, *run_dir, subject, facts);
             } catch (const Error& e) { // a loop, an escape, a directory that cannot be listed
                 facts.push_back({subject, error_key, e.what(), {}});
@@ -50,14 +50,12 @@ public:
     }
 
 private:
-    // The run directory `entry_path` names, resolved; nullopt when it is no
-    // directory. Most are plain directories under one already resolved: one
-    // lstat says so, without walking the whole path again. A symlink is
-    // followed under the root only.
-    static std::optional<std::string> run_directory(const HostRoot& root, const std::string& entry_path)
+    // The run directory `entry` of `runs_dir` names, resolved; nullopt when
+    // it is no directory. A symlink is followed under the root only.
+    static std::optional<std::string> run_directory(const HostRoot& root, const std::string& runs_dir,
+                                                    const std::string& entry)
     {
-        if (auto plain = stat_path(root.real(entry_path)); plain && plain->is_directory) return entry_path;
-        auto run_dir = root.resolve(entry_path);
+        auto run_dir = root.resolve_entry(runs_dir, entry);
         if (!run_dir.exists && !run_dir.dangling_link.empty())
             throw PathError("dangling link " + run_dir.dangling_link + ": " + run_dir.missing + " does not exist");
         auto info = run_dir.exists ? stat_path(root.real(run_dir.host_path)) : std::nullopt;

@@ -12,7 +12,7 @@ RecipeDir resolve_recipe(const HostRoot& root, const std::string& recipes, const
 {
     RecipeDir dir{name, host_join(recipes, name), {}, {}};
     try {
-        auto resolved = root.resolve(dir.host_path);
+        auto resolved = root.resolve_entry(recipes, name);
         if (!resolved.exists) {
             dir.error = dir.host_path + " is a dangling link: " + resolved.missing + " does not exist";
             return dir;
@@ -41,17 +41,10 @@ std::vector<RecipeDir> list_recipe_dirs(const HostRoot& root, const std::string&
     std::vector<RecipeDir> dirs;
     for (const auto& name : list_host_directory(root, recipes)) {
         if (name.starts_with(".")) continue;
-        auto host_path = host_join(recipes, name);
-        auto entry = stat_path(root.real(host_path));
-        if (entry && entry->is_regular) continue;
-        if (entry && entry->is_directory) { // a plain directory (lstat): resolved as it is
-            dirs.push_back(RecipeDir{name, host_path, root.real(host_path), {}});
-            continue;
-        }
         auto dir = resolve_recipe(root, recipes, name);
         if (dir.error.empty()) {
             auto target = stat_path(dir.real_path);
-            if (!target || !target->is_directory) continue; // a link to a file: not a recipe
+            if (!target || !target->is_directory) continue; // a file, or a link to one: not a recipe
         }
         dirs.push_back(std::move(dir));
     }

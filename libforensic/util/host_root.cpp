@@ -95,6 +95,17 @@ ResolvedPath HostRoot::resolve(std::string_view host_path) const
     return walk(split_components(expanded), true, expanded);
 }
 
+ResolvedPath HostRoot::resolve_entry(std::string_view resolved_dir, std::string_view name) const
+{
+    auto host_path = host_join(resolved_dir, name);
+    // Only a single plain name: "..", "." or a path must be walked.
+    bool single = !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos;
+    struct stat entry {};
+    if (single && ::lstat(real(host_path).c_str(), &entry) == 0 && S_ISDIR(entry.st_mode))
+        return ResolvedPath{host_path, {}, true, {}, {}};
+    return resolve(host_path);
+}
+
 ResolvedPath HostRoot::resolve_parent(std::string_view host_path) const
 {
     auto expanded = expand_home(host_path);

@@ -34,6 +34,12 @@ public:
     // the root throws PathError naming the link.
     ResolvedPath resolve(std::string_view host_path) const;
 
+    // The entry `name` of `resolved_dir`, a directory already resolved (as
+    // resolve gives it): a plain directory there is taken as it is, one lstat
+    // and no walk of the whole path again (a listing of thousands of run
+    // directories pays that once each); anything else is resolved.
+    ResolvedPath resolve_entry(std::string_view resolved_dir, std::string_view name) const;
+
     // Like resolve, but leaves the last component alone (for lstat/readlink of
     // the link itself). The parent must exist.
     ResolvedPath resolve_parent(std::string_view host_path) const;
