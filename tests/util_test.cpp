@@ -253,11 +253,8 @@ TEST_CASE("natural ranks number each distinct string in natural order, and apply
 {
     std::vector<std::string> texts{"generation/10", "generation/9", "a", "generation/9", "generation/09"};
     auto rank = natural_ranks({texts.begin(), texts.end()});
-    CHECK(rank.size() == 4);
-    CHECK(rank.at("a") == 0);
-    CHECK(rank.at("generation/9") == 1);
-    CHECK(rank.at("generation/09") == 2);
-    CHECK(rank.at("generation/10") == 3);
+    // One rank per element, equal strings alike: a, generation/9, generation/09, generation/10.
+    CHECK(rank == std::vector<std::size_t>{3, 1, 0, 1, 2});
 
     // Move-only records: each is moved once, none copied.
     std::vector<std::unique_ptr<std::string>> records;
@@ -275,6 +272,67 @@ TEST_CASE("natural order sorts numbers by value")
     CHECK(natural_less("a", "b"));
     CHECK(natural_less("v1.2", "v1.10"));
     CHECK_FALSE(natural_less("x", "x"));
+}
+
+// The reference: token by token from the start, digit runs by value.
+bool natural_less_reference(std::string_view a, std::string_view b)
+{
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ie = i, je = j;
+            while (ie < a.size() && digit(a[ie])) ++ie;
+            while (je < b.size() && digit(b[je])) ++je;
+            auto x = a.substr(i, ie - i), y = b.substr(j, je - j);
+            auto strip = [](std::string_view v) {
+                while (v.size() > 1 && v.front() == '0') v.remove_prefix(1);
+                return v;
+            };
+            auto xs = strip(x), ys = strip(y);
+            if (xs.size() != ys.size()) return xs.size() < ys.size();
+            if (xs != ys) return xs < ys;
+            if (x.size() != y.size()) return x.size() < y.size();
+            i = ie;
+            j = je;
+        } else if (a[i] != b[j]) {
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+        } else {
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
+TEST_CASE("natural order skips a common prefix, and its sort keys compare alike, agreeing with comparing token by token")
+{
+    // Shared prefixes that end inside a digit run, leading zeros, digits against letters.
+    CHECK(natural_less("run/run-0099", "run/run-0100"));
+    CHECK(natural_less("run/run-9", "run/run-10"));
+    CHECK(natural_less("a12b", "a102"));
+    CHECK(natural_less("x1a", "x01")); // equal values: the shorter run first, before what follows
+    CHECK(natural_less("v1.2", "v1.2.1"));
+    CHECK_FALSE(natural_less("v10", "v9"));
+    std::mt19937 random(21);
+    const std::string alphabet = "00019a./";
+    auto text = [&] {
+        std::string s = "run/";
+        for (auto n = random() % 7; n > 0; --n) s += alphabet[random() % alphabet.size()];
+        return s;
+    };
+    for (int n = 0; n < 20000; ++n) {
+        auto a = text(), b = text();
+        CHECK(natural_less(a, b) == natural_less_reference(a, b));
+        CHECK(natural_less(b, a) == natural_less_reference(b, a));
+        CHECK((natural_sort_key(a) < natural_sort_key(b)) == natural_less_reference(a, b));
+        CHECK((natural_sort_key(b) < natural_sort_key(a)) == natural_less_reference(b, a));
+    }
+    // Bytes above the digits and below them, and a run longer than 255 digits.
+    std::string many(300, '7');
+    for (auto [a, b] : std::vector<std::pair<std::string, std::string>>{
+             {"a5", "a:"}, {"a/", "a5"}, {"a\xff", "a9"}, {"x9", "x" + many}, {"x" + many, "x" + many + "0"}})
+        CHECK((natural_sort_key(a) < natural_sort_key(b)) == natural_less_reference(a, b));
 }
 
 TEST_CASE("durations print as Go's time.Duration prints them")

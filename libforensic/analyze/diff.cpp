@@ -8,8 +8,9 @@
 
 #include <algorithm>
 #include <fnmatch.h>
-#include <numeric>
+#include <map>
 #include <string_view>
+#include <tuple>
 
 namespace forensic::analyze {
 namespace {
@@ -21,32 +22,47 @@ IntervalRecord* covering(const std::vector<IntervalRecord*>& intervals, TimeNs t
     return nullptr;
 }
 
-// By source, subject and key, subjects and keys in natural order.
-void sort_changes(std::vector<FactChange>& changes)
+// A key whose value differs: its intervals at the two times (either may be
+// missing), and the record that names it.
+struct Differing {
+    IntervalRecord* id;
+    IntervalRecord* before;
+    IntervalRecord* after;
+};
+
+// By source, subject and key, subjects and keys in natural order: sorted
+// before any change is built, so no change is moved into place afterwards.
+void sort_differing(std::vector<Differing>& keys)
 {
     // Subjects and keys ranked once each (a year's diff repeats the same tag
     // keys across recipes): the sort then compares numbers, not strings.
-    std::vector<std::string_view> subjects, keys;
-    subjects.reserve(changes.size());
-    keys.reserve(changes.size());
-    for (const auto& c : changes) {
-        subjects.push_back(c.subject);
-        keys.push_back(c.key);
+    std::vector<std::string_view> subjects, names;
+    subjects.reserve(keys.size());
+    names.reserve(keys.size());
+    for (const auto& d : keys) {
+        subjects.push_back(d.id->subject);
+        names.push_back(d.id->key);
     }
     auto subject_ranks = natural_ranks(subjects);
-    auto key_ranks = natural_ranks(keys);
-    std::vector<std::size_t> subject_rank(changes.size()), key_rank(changes.size()), order(changes.size());
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-        subject_rank[i] = subject_ranks.at(subjects[i]);
-        key_rank[i] = key_ranks.at(keys[i]);
-    }
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-        if (changes[x].source != changes[y].source) return changes[x].source < changes[y].source;
-        if (subject_rank[x] != subject_rank[y]) return subject_rank[x] < subject_rank[y];
-        return key_rank[x] < key_rank[y];
-    });
-    apply_order(changes, order);
+    auto key_ranks = natural_ranks(names);
+    // Sources are a handful: ranked in plain byte order, as they compare.
+    std::map<std::string_view, std::size_t> source_ranks;
+    for (const auto& d : keys) source_ranks.emplace(d.id->source, 0);
+    std::size_t next = 0;
+    for (auto& [source, rank] : source_ranks) rank = next++;
+    struct Ranked {
+        std::size_t source, subject, key, index;
+        bool operator<(const Ranked& o) const { return std::tie(source, subject, key) < std::tie(o.source, o.subject, o.key); }
+    };
+    std::vector<Ranked> ranked;
+    ranked.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        ranked.push_back({source_ranks.at(keys[i].id->source), subject_ranks[i], key_ranks[i], i});
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<Differing> sorted;
+    sorted.reserve(keys.size());
+    for (const auto& r : ranked) sorted.push_back(keys[r.index]);
+    keys = std::move(sorted);
 }
 
 } // namespace
@@ -78,18 +94,18 @@ DiffResult diff_snapshots(store::Store& store, const SnapshotInfo& a, const Snap
     // Only keys with an interval boundary in (lo, hi] can differ, and of
     // their intervals only those holding at lo or at hi matter.
     auto intervals = store.intervals_differing(a.host, lo, hi);
-    // Each key's intervals side by side: an order of indices, not of records.
+    // Each key's intervals side by side: an order of indices, not of records,
+    // sorted as (key id, index) pairs that sit together in memory rather than
+    // indices that reach into a record for each comparison.
+    std::vector<std::pair<long long, std::size_t>> by_key(intervals.size());
+    for (std::size_t i = 0; i < intervals.size(); ++i) by_key[i] = {intervals[i].key_id, i};
+    std::sort(by_key.begin(), by_key.end());
     std::vector<std::size_t> order(intervals.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t x, std::size_t y) { return intervals[x].key_id < intervals[y].key_id; });
+    for (std::size_t i = 0; i < by_key.size(); ++i) order[i] = by_key[i].second;
     RecipeScope scope(store, a.host, options.recipe);
     std::optional<GenerationAbra> generations;
 
-    std::size_t keys = 0;
-    for (std::size_t i = 0; i < order.size(); ++i)
-        keys += i == 0 || intervals[order[i]].key_id != intervals[order[i - 1]].key_id;
-    result.changes.reserve(keys);
+    std::vector<Differing> differing;
     std::vector<IntervalRecord*> list;
     for (std::size_t next = 0; next < order.size();) {
         list.clear();
@@ -105,8 +121,14 @@ DiffResult diff_snapshots(store::Store& store, const SnapshotInfo& a, const Snap
         // so not be in `list` only if it also ends after hi: then nothing changed.
         if (!before && !after) continue;
         if (before && after && before->value == after->value && before->event_time == after->event_time) continue;
+        differing.push_back({&id, before, after});
+    }
+    sort_differing(differing);
+
+    result.changes.reserve(differing.size());
+    for (auto [id, before, after] : differing) {
         // The records are read once: their text moves into the change.
-        FactChange row{std::move(id.source), std::move(id.subject), std::move(id.key), Change::changed, {}, {}, {},
+        FactChange row{std::move(id->source), std::move(id->subject), std::move(id->key), Change::changed, {}, {}, {},
                        {}, false};
         if (before) {
             row.before = std::move(before->value);
@@ -125,7 +147,6 @@ DiffResult diff_snapshots(store::Store& store, const SnapshotInfo& a, const Snap
         }
         result.changes.push_back(std::move(row));
     }
-    sort_changes(result.changes);
     return result;
 }
 

@@ -24,7 +24,9 @@ namespace forensic::analyze {
 
 // The service's swarm facts as one observation saw them.
 struct ServiceObservation {
-    using Facts = std::map<std::string, const IntervalRecord*, std::less<>>; // key → the interval holding then
+    // key → the interval holding then; the key a view of that interval's own
+    // (the story keeps the intervals): a copy of the map copies no text.
+    using Facts = std::map<std::string_view, const IntervalRecord*, std::less<>>;
 
     TimeNs at = 0;
     long long snapshot = 0;

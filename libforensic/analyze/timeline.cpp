@@ -90,7 +90,7 @@ private:
         std::vector<Entry> entries;
         entries.reserve(events.size());
         for (std::size_t i = 0; i < events.size(); ++i)
-            entries.push_back({events[i].sort_time(), source_rank.at(events[i].source), subject_rank.at(subjects[i]), i});
+            entries.push_back({events[i].sort_time(), source_rank.at(events[i].source), subject_rank[i], i});
         std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
             if (a.time != b.time) return a.time < b.time;
             if (a.source != b.source) return a.source < b.source;

@@ -4,6 +4,9 @@
 #include "libforensic/render/snapshot_views.hpp"
 #include "libforensic/render/table.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace forensic::render {
 namespace {
 
@@ -22,16 +25,48 @@ std::string diff_text(const analyze::DiffResult& diff)
                       format_rfc3339(diff.from.taken_at) + ") to " + std::to_string(diff.to.id) + " (" +
                       format_rfc3339(diff.to.taken_at) + "): " + std::to_string(diff.changes.size()) + " changes, " +
                       std::to_string(relevant) + " stamp-relevant (*)\n";
-    Table table;
+    // A table of marker, source, subject, key and values, written row by row
+    // from the changes: a year's diff is 68,000 rows, and a Table would copy
+    // each cell first. Cells are escaped where they need it (escaped[] keeps
+    // those); the values, last and unpadded, are joined into one buffer.
+    struct Escaped {
+        std::string source, subject, key, before, after;
+    };
+    auto view = [](const analyze::FactChange& c, Escaped& e) {
+        return std::array<std::string_view, 4>{c.stamp_relevant ? "*" : " ", escape_terminal_view(c.source, e.source),
+                                               escape_terminal_view(c.subject, e.subject),
+                                               escape_terminal_view(c.key, e.key)};
+    };
+    std::array<std::size_t, 5> widths{};
+    std::size_t bytes = out.size();
+    Escaped scratch;
     for (const auto& c : diff.changes) {
-        std::string values = c.change == analyze::Change::added   ? "+ " + escape_terminal(*c.after)
-                             : c.change == analyze::Change::removed ? "- " + escape_terminal(*c.before)
-                                                                    : escape_terminal(*c.before) + " → " +
-                                                                          escape_terminal(*c.after);
-        table.add({c.stamp_relevant ? "*" : " ", escape_terminal(c.source), escape_terminal(c.subject),
-                   escape_terminal(c.key), values});
+        auto cells = view(c, scratch);
+        for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], display_width(cells[i]));
+        bytes += 16 + (c.before ? c.before->size() : 0) + (c.after ? c.after->size() : 0);
     }
-    return out + table.str();
+    std::size_t padded = 0;
+    for (std::size_t i = 0; i < 4; ++i) padded += widths[i] + 2;
+    out.reserve(bytes + diff.changes.size() * padded);
+    std::string values;
+    for (const auto& c : diff.changes) {
+        auto cells = view(c, scratch);
+        values.clear();
+        if (c.change == analyze::Change::added) {
+            values += "+ ";
+            values += escape_terminal_view(*c.after, scratch.after);
+        } else if (c.change == analyze::Change::removed) {
+            values += "- ";
+            values += escape_terminal_view(*c.before, scratch.before);
+        } else {
+            values += escape_terminal_view(*c.before, scratch.before);
+            values += " \xe2\x86\x92 "; // →
+            values += escape_terminal_view(*c.after, scratch.after);
+        }
+        std::array<std::string_view, 5> row{cells[0], cells[1], cells[2], cells[3], values};
+        append_table_row(out, "", row, widths);
+    }
+    return out;
 }
 
 ordered_json diff_json(const analyze::DiffResult& diff)

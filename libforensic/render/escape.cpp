@@ -42,10 +42,11 @@ bool is_hidden_control(char32_t code)
 
 bool needs_no_escape(std::string_view text)
 {
-    return std::none_of(text.begin(), text.end(), [](char ch) {
-        auto c = static_cast<unsigned char>(ch);
-        return c < 0x20 || c >= 0x7F;
-    });
+    // Printable ASCII is 0x20-0x7E: c - 0x20 below 0x5F. Without an early
+    // exit the loop vectorizes; most text is short, and nearly all of it plain.
+    unsigned char outside = 0;
+    for (char ch : text) outside |= static_cast<unsigned char>(static_cast<unsigned char>(ch - 0x20) >= 0x5F);
+    return outside == 0;
 }
 
 void append_hex(std::string& out, const char* format, unsigned value)
@@ -114,6 +115,13 @@ std::string escape_terminal(std::string_view text)
         }
     }
     return out;
+}
+
+std::string_view escape_terminal_view(std::string_view text, std::string& storage)
+{
+    if (needs_no_escape(text)) return text;
+    storage = escape_terminal(text);
+    return storage;
 }
 
 std::string escape_markdown(std::string_view text)

@@ -20,6 +20,10 @@ namespace forensic::render {
 // Text for a terminal (and a plain file): one visible line, as above.
 std::string escape_terminal(std::string_view text);
 
+// The same without a copy where none is needed: `text` itself when it is
+// plain printable ASCII (most is), else its escaped form, kept in `storage`.
+std::string_view escape_terminal_view(std::string_view text, std::string& storage);
+
 // Markdown inline text, safe in a table cell too: every character with a
 // meaning in CommonMark or GFM (\ ` * _ [ ] < > & | ~ and so on) is
 // backslash-escaped, so no raw HTML, link, emphasis or cell boundary comes

@@ -1,7 +1,9 @@
 // Aligned plain-text columns, as `git` and `nix` print tables.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace forensic::render {
@@ -20,6 +22,12 @@ private:
 };
 
 // Display width of UTF-8 text (code points; good enough for our labels).
-std::size_t display_width(const std::string& text);
+std::size_t display_width(std::string_view text);
+
+// One line of a table onto `out`: `indent`, then the cells, each but the last
+// padded to its column's width and two spaces; trailing spaces trimmed. For a
+// renderer that writes rows of a million cells without a Table's copies.
+void append_table_row(std::string& out, const std::string& indent, std::span<const std::string_view> cells,
+                      std::span<const std::size_t> widths);
 
 } // namespace forensic::render
