@@ -4,6 +4,7 @@
 
 #include "libforensic/store/schema.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
+#include "libforensic/store/sqlite.hpp"
 #include "libforensic/store/store.hpp"
 #include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
@@ -615,4 +616,56 @@ TEST_CASE("an additive run adds facts and closes none, also spliced in before wh
         CHECK(db.observed_keys(third.id, "swarm-events") ==
               std::vector<std::pair<std::string, std::string>>{{"a", "event:1"}, {"b", "event:3"}});
     } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST_CASE("a cached statement is prepared once, starts each use afresh, and a use inside another gets its own")
+{
+    TempDir dir;
+    sql::Database db(dir.path() / "cache.db", sql::Database::Mode::read_write, std::chrono::milliseconds(1000));
+    db.exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3), (4), (5)");
+    const std::string text = "SELECT x FROM t WHERE x > ? ORDER BY x";
+    auto read_all = [](sql::Statement& q) {
+        std::vector<long long> out;
+        while (q.step()) out.push_back(q.column_int(0));
+        return out;
+    };
+    const sql::Statement* first = nullptr;
+    auto before_first = db.vm_steps();
+    {
+        auto q = db.cached(text);
+        first = &*q;
+        q->bind(2);
+        CHECK(read_all(*q) == std::vector<long long>{3, 4, 5});
+    }
+    auto steps_first = db.vm_steps() - before_first; // counted when the use ends, not at the connection's close
+    CHECK(steps_first > 0);
+    {
+        auto q = db.cached(text);
+        CHECK(&*q == first); // the same prepared statement again
+        q->bind(4);          // its first parameter again: the bindings were cleared
+        CHECK(q->step());
+        CHECK(q->column_int(0) == 5);
+        // Used again while this use is open: a statement of its own, from the start.
+        {
+            auto inner = db.cached(text);
+            CHECK(&*inner != first);
+            inner->bind(0);
+            CHECK(read_all(*inner) == std::vector<long long>{1, 2, 3, 4, 5});
+        }
+        CHECK_FALSE(q->step()); // the outer use went on where it was
+    }
+    // A use left half read is rewound when it goes.
+    {
+        auto q = db.cached(text);
+        q->bind(0);
+        CHECK(q->step());
+    }
+    auto before = db.vm_steps();
+    {
+        auto q = db.cached(text);
+        CHECK(&*q == first);
+        q->bind(2);
+        CHECK(read_all(*q) == std::vector<long long>{3, 4, 5});
+    }
+    CHECK(db.vm_steps() - before == steps_first); // the same rows, the same cost
 }

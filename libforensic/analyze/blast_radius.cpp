@@ -33,6 +33,8 @@ struct ServiceState {
     }
 };
 
+using ServiceEntry = std::pair<const std::string, ServiceState>;
+
 Evidence evidence_at(const StoredFact& f, long long snapshot, std::string meaning)
 {
     return Evidence{f.source, f.subject, f.key, f.value, snapshot, f.event_time, std::move(meaning), false};
@@ -67,6 +69,11 @@ public:
             service.seen_in[i.key] = seen.second;
             service.last_seen = std::max(service.last_seen, seen.first);
         }
+        // Each recipe's services, in name order: judge reads them per recipe
+        // (a scan of every service for each of 200 recipes was 5 % of the sweep).
+        for (const auto& entry : services_)
+            if (const auto* mapped = entry.second.get(std::string(sw::recipe)))
+                services_of_recipe_[mapped->value].push_back(&entry);
     }
 
     std::vector<std::string> enrolled() const
@@ -137,13 +144,12 @@ public:
         }
         // Its newest deployment speaks for the recipe: the services last seen
         // latest (an older stack's rollback was answered by what came after).
+        const auto& services = services_of(recipe);
         TimeNs newest = 0;
-        for (const auto& [service, state] : services_)
-            if (const auto* mapped = state.get(std::string(sw::recipe)); mapped && mapped->value == recipe)
-                newest = std::max(newest, state.last_seen);
-        for (const auto& [service, state] : services_) {
-            const auto* mapped = state.get(std::string(sw::recipe));
-            if (!mapped || mapped->value != recipe || state.last_seen != newest) continue;
+        for (const auto* entry : services) newest = std::max(newest, entry->second.last_seen);
+        for (const auto* entry : services) {
+            const auto& [service, state] = *entry;
+            if (state.last_seen != newest) continue;
             if (row.status != BlastStatus::affected && row.status != BlastStatus::other_failure)
                 check_exposed(service, state, row);
         }
@@ -193,12 +199,18 @@ private:
 
     bool last_seen_rolling_back(const std::string& recipe) const
     {
-        for (const auto& [service, state] : services_) {
-            const auto* mapped = state.get(std::string(sw::recipe));
-            const auto* status = state.get(std::string(sw::update_state));
-            if (mapped && mapped->value == recipe && status && is_rollback_state(status->value)) return true;
+        for (const auto* entry : services_of(recipe)) {
+            const auto* status = entry->second.get(std::string(sw::update_state));
+            if (status && is_rollback_state(status->value)) return true;
         }
         return false;
+    }
+
+    const std::vector<const ServiceEntry*>& services_of(const std::string& recipe) const
+    {
+        static const std::vector<const ServiceEntry*> none;
+        auto found = services_of_recipe_.find(recipe);
+        return found == services_of_recipe_.end() ? none : found->second;
     }
 
     // Swarm's updater rolled the recipe's app service back in the run: the
@@ -259,6 +271,7 @@ private:
     std::map<std::string, std::vector<RunRef>> run_index_;
     std::map<std::string, RunRecord> latest_; // each recipe's latest upgrade run (find_latest_upgrades)
     std::map<std::string, ServiceState> services_;
+    std::map<std::string, std::vector<const ServiceEntry*>> services_of_recipe_; // by the recipe they map to
     std::shared_ptr<const HostReads> host_reads_; // read once, for the rollback tests
     std::string rollback_finding_; // what the last rollback test found
 };

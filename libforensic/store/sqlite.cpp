@@ -32,6 +32,12 @@ std::string file_uri(const std::filesystem::path& file, Database::Mode mode)
 
 } // namespace
 
+struct Database::Cached {
+    std::string sql;
+    std::unique_ptr<Statement> statement;
+    std::unique_ptr<bool> in_use; // stable while the vector grows
+};
+
 Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout)
     : file_(file)
 {
@@ -89,7 +95,36 @@ void Database::use_wal(std::chrono::milliseconds timeout)
 
 Database::~Database()
 {
+    cached_.clear(); // finalized before the connection closes
     sqlite3_close_v2(db_);
+}
+
+CachedStatement Database::cached(const std::string& sql)
+{
+    for (auto& c : cached_) {
+        if (c.sql != sql) continue;
+        if (*c.in_use) { // a use inside another: a statement of its own
+            auto own = std::make_unique<Statement>(*this, sql);
+            auto* statement = own.get();
+            return CachedStatement(statement, nullptr, std::move(own));
+        }
+        *c.in_use = true;
+        return CachedStatement(c.statement.get(), c.in_use.get(), nullptr);
+    }
+    cached_.push_back(Cached{sql, std::make_unique<Statement>(*this, sql), std::make_unique<bool>(true)});
+    return CachedStatement(cached_.back().statement.get(), cached_.back().in_use.get(), nullptr);
+}
+
+CachedStatement::CachedStatement(Statement* statement, bool* in_use, std::unique_ptr<Statement> own)
+    : statement_(statement), in_use_(in_use), own_(std::move(own))
+{
+}
+
+CachedStatement::~CachedStatement()
+{
+    if (!in_use_) return; // its own statement: finalized with own_
+    statement_->reset();
+    *in_use_ = false;
 }
 
 void Database::fail(std::string_view context) const
@@ -139,7 +174,7 @@ Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql)
 
 Statement::~Statement()
 {
-    db_.count_vm_steps(sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 0));
+    db_.count_vm_steps(sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 1));
     sqlite3_finalize(stmt_);
 }
 
@@ -187,6 +222,8 @@ void Statement::run()
 
 Statement& Statement::reset()
 {
+    // Counted here too: a cached statement is reset, not finalized, after each use.
+    db_.count_vm_steps(sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 1));
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     next_param_ = 1;

@@ -7,14 +7,19 @@
 #include <concepts>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace forensic::sql {
+
+class Statement;
+class CachedStatement;
 
 class Database {
 public:
@@ -48,12 +53,20 @@ public:
     long long vm_steps() const { return vm_steps_; }
     void count_vm_steps(long long steps) { vm_steps_ += steps; }
 
+    // The statement of this text prepared once for the connection's life: a
+    // query run once per item (a service's history in a sweep) is not parsed
+    // and planned again each time. Used while another use of the same text is
+    // still open, it is a new statement, finalized with the handle.
+    CachedStatement cached(const std::string& sql);
+
 private:
+    struct Cached;
     void use_wal(std::chrono::milliseconds timeout);
 
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
     long long vm_steps_ = 0;
+    std::vector<Cached> cached_; // a few texts: searched in order
 };
 
 class Statement {
@@ -101,6 +114,24 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
     int next_param_ = 1;
     std::string sql_;
+};
+
+// One use of a cached statement: reset, and its bindings cleared, when it goes.
+class CachedStatement {
+public:
+    ~CachedStatement();
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+    Statement& operator*() const { return *statement_; }
+    Statement* operator->() const { return statement_; }
+
+private:
+    friend class Database;
+    CachedStatement(Statement* statement, bool* in_use, std::unique_ptr<Statement> own);
+
+    Statement* statement_;
+    bool* in_use_;                    // the cache's flag, or null for a statement of its own
+    std::unique_ptr<Statement> own_;  // the second use of a text already in use
 };
 
 // BEGIN IMMEDIATE on construction so a writer takes the lock before reading
