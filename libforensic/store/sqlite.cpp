@@ -33,9 +33,10 @@ std::string file_uri(const std::filesystem::path& file, Database::Mode mode)
 } // namespace
 
 struct Database::Cached {
+    Cached(Database& db, const std::string& text) : sql(text), statement(db, text) {}
     std::string sql;
-    std::unique_ptr<Statement> statement;
-    std::unique_ptr<bool> in_use; // stable while the vector grows
+    Statement statement;
+    bool in_use = true;
 };
 
 Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::milliseconds busy_timeout)
@@ -102,17 +103,17 @@ Database::~Database()
 CachedStatement Database::cached(const std::string& sql)
 {
     for (auto& c : cached_) {
-        if (c.sql != sql) continue;
-        if (*c.in_use) { // a use inside another: a statement of its own
+        if (c->sql != sql) continue;
+        if (c->in_use) { // a use inside another: a statement of its own
             auto own = std::make_unique<Statement>(*this, sql);
             auto* statement = own.get();
             return CachedStatement(statement, nullptr, std::move(own));
         }
-        *c.in_use = true;
-        return CachedStatement(c.statement.get(), c.in_use.get(), nullptr);
+        c->in_use = true;
+        return CachedStatement(&c->statement, &c->in_use, nullptr);
     }
-    cached_.push_back(Cached{sql, std::make_unique<Statement>(*this, sql), std::make_unique<bool>(true)});
-    return CachedStatement(cached_.back().statement.get(), cached_.back().in_use.get(), nullptr);
+    auto& c = *cached_.emplace_back(std::make_unique<Cached>(*this, sql));
+    return CachedStatement(&c.statement, &c.in_use, nullptr);
 }
 
 CachedStatement::CachedStatement(Statement* statement, bool* in_use, std::unique_ptr<Statement> own)

@@ -66,7 +66,7 @@ private:
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
     long long vm_steps_ = 0;
-    std::vector<Cached> cached_; // a few texts: searched in order
+    std::vector<std::unique_ptr<Cached>> cached_; // a few texts, searched in order; each stays where it is
 };
 
 class Statement {
