@@ -2,15 +2,18 @@
 // crash consistency, schema versioning and the SQL views.
 #include "support/temp_dir.hpp"
 
+#include "libforensic/store/maintenance.hpp"
 #include "libforensic/store/schema.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
 #include "libforensic/store/sqlite.hpp"
+#include "libforensic/store/staged_rows.hpp"
 #include "libforensic/store/store.hpp"
 #include "libforensic/store/subject_digests.hpp"
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <functional>
 #include <map>
 #include <set>
 #include <random>
@@ -392,6 +395,43 @@ TEST_CASE("intervals_differing holds exactly the keys whose value differs betwee
     }
 }
 
+namespace {
+
+// Writes `input` in a child process that is killed once its first collector
+// is written (half the snapshot), `prepare` run on its store first.
+void kill_mid_write(const std::filesystem::path& file, const SnapshotInput& input,
+                    const std::function<void(store::Store&)>& prepare = {})
+{
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(ready[0]);
+        store::Store db(file, store::Store::Access::write);
+        if (prepare) prepare(db);
+        store::WriteHooks hooks;
+        hooks.after_collector = [&](const std::string&) {
+            // Half the snapshot is written: tell the parent, then wait to be killed.
+            char byte = 1;
+            if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
+            ::pause();
+        };
+        db.write(input, hooks);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    REQUIRE(::read(ready[0], &byte, 1) == 1);
+    ::close(ready[0]);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFSIGNALED(status));
+}
+
+} // namespace
+
 TEST_CASE("a snapshot killed mid-write leaves the previous state")
 {
     TempDir dir;
@@ -402,32 +442,9 @@ TEST_CASE("a snapshot killed mid-write leaves the previous state")
         store::Store db(file, store::Store::Access::write);
         db.write(snap(june1, {ok("nix", before), ok("abra", {{"active", "sha256", "old", {}}})}));
     }
-    int ready[2];
-    REQUIRE(::pipe(ready) == 0);
-    pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        ::close(ready[0]);
-        store::Store db(file, store::Store::Access::write);
-        std::vector<Fact> after;
-        for (int i = 0; i < 50; ++i) after.push_back({"generation/" + std::to_string(i), "store_path", "/nix/store/b", {}});
-        store::WriteHooks hooks;
-        hooks.after_collector = [&](const std::string&) {
-            // Half the snapshot is written: tell the parent, then wait to be killed.
-            char byte = 1;
-            if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
-            ::pause();
-        };
-        db.write(snap(june1 + day, {ok("nix", after), ok("abra", {{"active", "sha256", "new", {}}})}), hooks);
-        ::_exit(0);
-    }
-    ::close(ready[1]);
-    char byte = 0;
-    REQUIRE(::read(ready[0], &byte, 1) == 1);
-    ::kill(child, SIGKILL);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    CHECK(WIFSIGNALED(status));
+    std::vector<Fact> after;
+    for (int i = 0; i < 50; ++i) after.push_back({"generation/" + std::to_string(i), "store_path", "/nix/store/b", {}});
+    kill_mid_write(file, snap(june1 + day, {ok("nix", after), ok("abra", {{"active", "sha256", "new", {}}})}));
 
     store::Store db(file, store::Store::Access::write);
     auto snapshots = db.snapshots();
@@ -668,4 +685,149 @@ TEST_CASE("a cached statement is prepared once, starts each use afresh, and a us
         CHECK(read_all(*q) == std::vector<long long>{3, 4, 5});
     }
     CHECK(db.vm_steps() - before == steps_first); // the same rows, the same cost
+}
+
+namespace {
+
+std::string journal_mode(sql::Database& db)
+{
+    sql::Statement q(db, "PRAGMA journal_mode");
+    q.step();
+    return q.column_text(0);
+}
+
+std::vector<Fact> many_facts(int n, const std::string& value)
+{
+    std::vector<Fact> out;
+    for (int i = 0; i < n; ++i)
+        out.push_back({"generation/" + std::to_string(i), "store_path", value + std::to_string(i), june1 + i});
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a store's first write takes the rollback journal when it has the file alone, then goes back to WAL")
+{
+    TempDir dir;
+    auto file = dir / "new.db";
+    store::Store db(file, store::Store::Access::write);
+    auto& sql = db.database();
+    CHECK(journal_mode(sql) == "wal");
+    {
+        sql::Statement q(sql, "PRAGMA page_size");
+        q.step();
+        CHECK(q.column_int(0) == 16384); // a file this forensic created
+    }
+    {
+        sql::RollbackJournal journal(sql);
+        CHECK(journal.active());
+        CHECK(journal_mode(sql) == "delete");
+    }
+    CHECK(journal_mode(sql) == "wal");
+
+    // Through Store::write: the first snapshot; the next is written in WAL.
+    db.write(snap(june1, {ok("nix", many_facts(2000, "/nix/store/a"))}));
+    CHECK(journal_mode(sql) == "wal");
+    CHECK_FALSE(std::filesystem::exists(file.string() + "-journal"));
+    db.write(snap(june1 + day, {ok("nix", many_facts(2000, "/nix/store/b"))}));
+    CHECK(journal_mode(sql) == "wal");
+    CHECK(std::filesystem::exists(file.string() + "-wal"));
+    CHECK(state_at(db, june1 + day).at("nix generation/7 store_path") == "/nix/store/b7@" + std::to_string(june1 + 7));
+    CHECK(store::verify(db).ok());
+}
+
+TEST_CASE("with another connection on the file, a store's first write stays in WAL and readers see it whole")
+{
+    TempDir dir;
+    auto file = dir / "shared.db";
+    store::Store db(file, store::Store::Access::write);
+    sql::Database other(file, sql::Database::Mode::read_only, std::chrono::milliseconds(1000));
+    {
+        sql::Statement q(other, "SELECT count(*) FROM snapshot"); // holds the file open, as a reader does
+        q.step();
+        CHECK(q.column_int(0) == 0);
+    }
+    {
+        sql::RollbackJournal journal(db.database());
+        CHECK_FALSE(journal.active()); // leaving WAL needs the file alone
+        CHECK(journal_mode(db.database()) == "wal");
+    }
+    db.write(snap(june1, {ok("nix", many_facts(500, "/nix/store/a"))}));
+    CHECK(journal_mode(db.database()) == "wal");
+    sql::Statement q(other, "SELECT count(*) FROM fact");
+    q.step();
+    CHECK(q.column_int(0) == 500);
+}
+
+TEST_CASE("a first snapshot killed in the rollback journal leaves an empty store: a read names the journal, a writer rolls it back")
+{
+    TempDir dir;
+    auto file = dir / "first.db";
+    { store::Store created(file, store::Store::Access::write); } // the schema, no snapshot
+    // A cache of a few pages: the first collector's rows are in the file
+    // before the second is written, the old pages kept in the journal.
+    kill_mid_write(file, snap(june1, {ok("nix", many_facts(5000, "/nix/store/a")), ok("abra", {{"active", "sha256", "x", {}}})}),
+                   [](store::Store& db) { db.database().exec("PRAGMA cache_size = 4"); });
+    REQUIRE(std::filesystem::exists(file.string() + "-journal")); // a hot journal: the crash this is about
+
+    // A read cannot roll it back; it says so, naming the journal and what does.
+    try {
+        store::Store reader(file, store::Store::Access::read);
+        reader.snapshots();
+        FAIL("a read of a store with a hot journal succeeded");
+    } catch (const StoreError& e) {
+        std::string message = e.what();
+        CAPTURE(message);
+        CHECK(message.find(file.string() + "-journal") != std::string::npos);
+        CHECK(message.find("interrupted") != std::string::npos);
+        CHECK(message.find("forensic migrate") != std::string::npos);
+        CHECK(message.find("not a forensic store") == std::string::npos);
+    }
+
+    store::Store db(file, store::Store::Access::write);
+    CHECK(db.snapshots().empty());
+    CHECK(count_rows(db, "fact") == 0);
+    CHECK(count_rows(db, "fact_key") == 0);
+    CHECK(journal_mode(db.database()) == "wal");
+    CHECK_FALSE(std::filesystem::exists(file.string() + "-journal"));
+    sql::Statement check(db.database(), "PRAGMA integrity_check");
+    check.step();
+    CHECK(check.column_text(0) == "ok");
+    db.write(snap(june1, {ok("nix", many_facts(10, "/nix/store/c"))}));
+    CHECK(db.snapshots().size() == 1);
+    CHECK(store::verify(db).ok());
+}
+
+TEST_CASE("staged_rows(?) reads the rows bound to it, in order and in full, and nothing without them")
+{
+    TempDir dir;
+    sql::Database db(dir.path() / "staged.db", sql::Database::Mode::read_write, std::chrono::milliseconds(1000));
+    store::register_staged_rows(db);
+    std::string with_nul("a\0b", 3);
+    std::vector<store::StagedRow> rows{{7, "generation/1", "store_path", "/nix/store/x", june1},
+                                       {8, "generation/1", "\xc3\xa9", with_nul, std::nullopt},
+                                       {3, "s", "k", "", -5}};
+    sql::Statement q(db, "SELECT key_id, subject, key, value, event_time, length(CAST(value AS BLOB)) FROM staged_rows(?)");
+    store::bind_staged_rows(q, rows);
+    for (const auto& row : rows) {
+        REQUIRE(q.step());
+        CHECK(q.column_int(0) == row.key_id);
+        CHECK(q.column_view(1) == row.subject);
+        CHECK(q.column_view(2) == row.key);
+        CHECK(q.column_view(3) == row.value);
+        CHECK(q.column_optional_int(4) == row.event_time);
+        CHECK(q.column_int(5) == static_cast<long long>(row.value.size()));
+    }
+    CHECK_FALSE(q.step());
+
+    // Without its argument, or with anything but the rows pointer, it is empty.
+    sql::Statement bare(db, "SELECT count(*) FROM staged_rows");
+    REQUIRE(bare.step());
+    CHECK(bare.column_int(0) == 0);
+    sql::Statement text(db, "SELECT count(*) FROM staged_rows(?)");
+    text.bind("not a pointer");
+    REQUIRE(text.step());
+    CHECK(text.column_int(0) == 0);
+    // It is read, never written.
+    CHECK_THROWS_AS(db.exec("INSERT INTO staged_rows (key_id) VALUES (1)"), StoreError);
 }

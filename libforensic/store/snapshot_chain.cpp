@@ -3,7 +3,9 @@
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/sha256.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace forensic::store {
 namespace {
@@ -193,9 +195,69 @@ Sha256Digest content_digest(sql::Database& db, long long snapshot_id)
     return out.finish();
 }
 
-void seal_content(sql::Database& db, long long snapshot_id)
+Sha256Digest first_snapshot_digest(const SnapshotInput& input, std::string_view status)
 {
-    auto content = content_digest(db, snapshot_id);
+    // The rows content_digest reads, in its order, from what write_one stores.
+    Canonical out("forensic-snapshot-content/1");
+    out.text(input.host);
+    out.number(input.taken_at);
+    out.number(input.finished_at);
+    out.text(input.tool_version);
+    out.text(status);
+    out.text(to_string(input.kind));
+    std::vector<const CollectorRun*> runs;
+    for (const auto& run : input.collectors) runs.push_back(&run);
+    std::sort(runs.begin(), runs.end(), [](const CollectorRun* a, const CollectorRun* b) { return a->name < b->name; });
+    for (const auto* run : runs) {
+        out.text("run");
+        out.text(run->name);
+        out.text(to_string(run->status));
+        out.optional_text(run->error.empty() ? std::nullopt : std::optional<std::string_view>(run->error));
+        out.text(to_string(run->coverage));
+    }
+    auto ok = [](const CollectorRun* run) { return run->status == CollectorStatus::ok; };
+    for (const auto* run : runs) {
+        if (!ok(run) || run->coverage != Coverage::subjects) continue;
+        for (const auto& subject : run->observed_subjects) { // sorted and unique (validated)
+            out.text("subject");
+            out.text(run->name);
+            out.text(subject);
+        }
+    }
+    // Each run's facts by subject and key; the runs are in source order already.
+    std::vector<std::vector<const Fact*>> facts_of_run(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (!ok(runs[i])) continue; // a run that did not succeed stores no facts
+        for (const auto& fact : runs[i]->facts) facts_of_run[i].push_back(&fact);
+        std::sort(facts_of_run[i].begin(), facts_of_run[i].end(), [](const Fact* a, const Fact* b) {
+            return std::tie(a->subject, a->key) < std::tie(b->subject, b->key);
+        });
+    }
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (runs[i]->coverage != Coverage::additive) continue;
+        for (const auto* fact : facts_of_run[i]) {
+            out.text("key");
+            out.text(runs[i]->name);
+            out.text(fact->subject);
+            out.text(fact->key);
+        }
+    }
+    // Every fact began here; nothing of a host's first snapshot ended.
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        for (const auto* fact : facts_of_run[i]) {
+            out.text("began");
+            out.text(runs[i]->name);
+            out.text(fact->subject);
+            out.text(fact->key);
+            out.text(fact->value);
+            out.optional_number(fact->event_time);
+        }
+    }
+    return out.finish();
+}
+
+void seal_content(sql::Database& db, long long snapshot_id, const Sha256Digest& content)
+{
     // The chain is set by rechain; a placeholder until then, in the same transaction.
     sql::Statement q(db, "INSERT INTO snapshot_seal (snapshot_id, content, chain) VALUES (?1, ?2, zeroblob(32)) "
                          "ON CONFLICT (snapshot_id) DO UPDATE SET content = excluded.content");
@@ -216,6 +278,11 @@ void rechain(sql::Database& db, long long host_id, TimeNs from)
         previous = chained(previous, row.second);
         update.bind_blob(as_blob(previous)).bind(row.first).run();
     }
+}
+
+void seal_content(sql::Database& db, long long snapshot_id)
+{
+    seal_content(db, snapshot_id, content_digest(db, snapshot_id));
 }
 
 void seal_snapshots(sql::Database& db, long long host_id, TimeNs from)

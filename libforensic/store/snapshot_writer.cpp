@@ -7,6 +7,8 @@
 #include "libforensic/util/error.hpp"
 
 #include <algorithm>
+#include <future>
+#include <optional>
 #include <set>
 
 namespace forensic::store {
@@ -59,11 +61,21 @@ void record_observed(sql::Database& db, long long snapshot_id, const CollectorRu
     }
 }
 
+// A write into a store that holds no snapshot yet fills it: rollback
+// journal (sqlite.hpp) for that one transaction.
+bool holds_no_snapshot(sql::Database& db)
+{
+    sql::Statement any(db, "SELECT 1 FROM snapshot LIMIT 1");
+    return !any.step();
+}
+
 } // namespace
 
 WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks,
                           const std::vector<git::TagObjectRecord>& learned_tag_objects)
 {
+    std::optional<sql::RollbackJournal> journal;
+    if (holds_no_snapshot(db_)) journal.emplace(db_);
     sql::Transaction txn(db_);
     auto summary = write_one(input, hooks);
     remember_tag_objects(learned_tag_objects);
@@ -73,6 +85,8 @@ WriteSummary Store::write(const SnapshotInput& input, const WriteHooks& hooks,
 
 std::vector<WriteSummary> Store::write(const std::vector<SnapshotInput>& inputs)
 {
+    std::optional<sql::RollbackJournal> journal;
+    if (holds_no_snapshot(db_)) journal.emplace(db_);
     sql::Transaction txn(db_);
     std::vector<WriteSummary> out;
     for (const auto& input : inputs) out.push_back(write_one(input, {}));
@@ -101,6 +115,13 @@ WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hook
     bool any_failed = std::any_of(input.collectors.begin(), input.collectors.end(),
                                   [](const CollectorRun& c) { return c.status == CollectorStatus::failed; });
     std::string status = any_failed ? "partial" : "ok";
+    // The host's first snapshot is sealed from its input, digested on another
+    // core while this one writes; any other, from what the store holds.
+    sql::Statement earlier(db_, "SELECT 1 FROM snapshot WHERE host_id = ? LIMIT 1");
+    bool first_of_host = !earlier.bind(host_id).step();
+    std::future<Sha256Digest> first_content;
+    if (first_of_host)
+        first_content = std::async(std::launch::async, [&input, &status] { return first_snapshot_digest(input, status); });
 
     sql::Statement insert_snapshot(db_, "INSERT INTO snapshot (host_id, taken_at, finished_at, tool_version, status, "
                                         "kind) VALUES (?, ?, ?, ?, ?, ?)");
@@ -131,7 +152,12 @@ WriteSummary Store::write_one(const SnapshotInput& input, const WriteHooks& hook
     }
     // Sealed last, over what the transaction wrote: appended, this snapshot
     // alone; spliced between two, it and every later one (snapshot_chain.hpp).
-    seal_snapshots(db_, host_id, input.taken_at);
+    if (first_of_host) {
+        seal_content(db_, summary.snapshot.id, first_content.get());
+        rechain(db_, host_id, input.taken_at);
+    } else {
+        seal_snapshots(db_, host_id, input.taken_at);
+    }
     return summary;
 }
 

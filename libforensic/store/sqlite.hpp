@@ -60,11 +60,14 @@ public:
     CachedStatement cached(const std::string& sql);
 
 private:
+    friend class RollbackJournal;
     struct Cached;
     void use_wal(std::chrono::milliseconds timeout);
+    std::string what_it_means(int code) const;
 
     sqlite3* db_ = nullptr;
     std::filesystem::path file_;
+    std::chrono::milliseconds busy_timeout_;
     long long vm_steps_ = 0;
     std::vector<std::unique_ptr<Cached>> cached_; // a few texts, searched in order; each stays where it is
 };
@@ -92,6 +95,9 @@ public:
     }
     Statement& bind_null();
     Statement& bind_blob(std::string_view bytes);
+    // A pointer only a function or virtual table asking for `type` can read
+    // (https://sqlite.org/bindptr.html); `type` is a string that lives forever.
+    Statement& bind_pointer(void* pointer, const char* type);
 
     // Steps once: true while a row is available.
     bool step();
@@ -132,6 +138,30 @@ private:
     Statement* statement_;
     bool* in_use_;                    // the cache's flag, or null for a statement of its own
     std::unique_ptr<Statement> own_;  // the second use of a text already in use
+};
+
+// SQLite's rollback journal in place of WAL while it lives, for a write that
+// fills an empty store (a first snapshot, an import into a new database). In
+// WAL every page is written to the log (a page the cache spills, again each
+// time) and copied into the file at the checkpoint; a rollback journal keeps
+// only the pages that existed before, so new pages are written once, in
+// place (a first snapshot of 72 MB: 1.8 s in WAL, 1.5 s this way). The
+// commit is as atomic: a crash leaves a hot journal, and the next writer to
+// open the file rolls it back. Taken only when no other connection has the
+// file open, as leaving WAL requires; otherwise the write stays in WAL.
+// Readers wait for the commit instead of reading beside it, which costs
+// nothing when there was nothing to read.
+class RollbackJournal {
+public:
+    explicit RollbackJournal(Database& db);
+    ~RollbackJournal(); // back to WAL, after the transaction
+    RollbackJournal(const RollbackJournal&) = delete;
+    RollbackJournal& operator=(const RollbackJournal&) = delete;
+    bool active() const { return active_; }
+
+private:
+    Database& db_;
+    bool active_ = false;
 };
 
 // BEGIN IMMEDIATE on construction so a writer takes the lock before reading

@@ -1,6 +1,7 @@
 #include "libforensic/store/store.hpp"
 
 #include "libforensic/store/schema.hpp"
+#include "libforensic/store/staged_rows.hpp"
 #include "libforensic/store/store_file.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/natural_order.hpp"
@@ -25,7 +26,11 @@ sql::Database open_database(const std::filesystem::path& file, Store::Access acc
     // Before anything writes to an existing file (WAL mode, the schema): is it ours?
     if (exists && std::filesystem::file_size(file, ec) > 0) {
         sql::Database probe(file, read_mode(file), busy_timeout);
-        check_is_store(probe, true);
+        try {
+            check_is_store(probe, true);
+        } catch (const StoreError&) {
+            if (!interrupted_store_write(file)) throw; // else the writer's connection rolls it back
+        }
     }
     return sql::Database(file, sql::Database::Mode::read_write, busy_timeout);
 }
@@ -54,6 +59,7 @@ Store::Store(const std::filesystem::path& file, Access access, std::chrono::mill
     schema_before_ = schema_version(db_);
     if (access == Access::write) {
         migrate(db_);
+        register_staged_rows(db_); // the writers' (appending_writer.cpp)
     } else if (schema_before_ < current_schema_version()) {
         throw StoreError("database '" + file.string() + "' has schema version " + std::to_string(schema_before_) +
                          ", older than this forensic's " + std::to_string(current_schema_version()) +

@@ -6,7 +6,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <string>
+#include <string_view>
 
 namespace forensic::store {
 namespace {
@@ -60,6 +62,7 @@ void check_is_store(sql::Database& db, bool allow_empty)
         objects = q.column_int(2);
         store_tables = q.column_int(3);
     } catch (const StoreError& e) {
+        if (interrupted_store_write(db.file())) throw; // ours: its message says what happened
         throw StoreError(name + " is not a forensic store (SQLite cannot read it: " + e.what() + ")");
     }
     if (application_id == store_application_id) return;
@@ -72,6 +75,20 @@ void check_is_store(sql::Database& db, bool allow_empty)
         throw StoreError(name + " is not a forensic store (an empty SQLite database); it was left as it is");
     }
     throw StoreError(name + " is not a forensic store (an SQLite database without its schema); it was left as it is");
+}
+
+bool interrupted_store_write(const std::filesystem::path& file)
+{
+    if (!exists(file.string() + "-journal")) return false;
+    // The database header (https://sqlite.org/fileformat.html): its magic
+    // string, and the application id as a big-endian integer at offset 68.
+    std::ifstream in(file, std::ios::binary);
+    char header[72] = {};
+    if (!in.read(header, sizeof header)) return false;
+    if (std::string_view(header, 16) != std::string_view("SQLite format 3\0", 16)) return false;
+    long long id = 0;
+    for (int i = 68; i < 72; ++i) id = (id << 8) | static_cast<unsigned char>(header[i]);
+    return id == store_application_id;
 }
 
 void refuse_store_output(const std::filesystem::path& database, const std::filesystem::path& output)

@@ -26,6 +26,13 @@ sql::Database::Mode read_mode(const std::filesystem::path& file);
 // `allow_empty` (a write is about to create the store in it).
 void check_is_store(sql::Database& db, bool allow_empty);
 
+// Whether a write to the forensic store in `file` was interrupted in SQLite's
+// rollback journal (a first snapshot's, sqlite.hpp): a journal lies beside it
+// and the file's header carries our application_id. SQLite rolls such a
+// journal back only for a writer, so check_is_store cannot read the file; its
+// header, which a snapshot's write never changes, still says whose it is.
+bool interrupted_store_write(const std::filesystem::path& file);
+
 // Throws UsageError when `output` is `database`, its -wal or its -shm, by
 // name or by what it resolves to (a symlink, a hard link: same device and
 // inode), so -o cannot replace the evidence it was made from.
