@@ -9,8 +9,8 @@
 // A subject with no keys yet (every subject of a first snapshot, a new recipe
 // or run) is staged, its keys numbered in order, and inserted with two
 // statements per collector that read the staged rows from memory
-// (staged_rows.hpp): one INSERT per row costs half as much again as the whole
-// of such a write; an INSERT ... SELECT in key order appends.
+// (staged_rows.hpp): an INSERT ... SELECT in key order appends, where one
+// INSERT per row took a first snapshot of the bench host from 1.25 s to 1.85 s.
 #include "libforensic/model/fact_groups.hpp"
 #include "libforensic/store/collector_writers.hpp"
 #include "libforensic/store/staged_rows.hpp"
