@@ -831,3 +831,28 @@ TEST_CASE("staged_rows(?) reads the rows bound to it, in order and in full, and 
     // It is read, never written.
     CHECK_THROWS_AS(db.exec("INSERT INTO staged_rows (key_id) VALUES (1)"), StoreError);
 }
+
+TEST_CASE("a reader holding the file as the first write ends leaves it in rollback mode, and the next writer sets WAL")
+{
+    TempDir dir;
+    auto file = dir / "held.db";
+    {
+        store::Store db(file, store::Store::Access::write, std::chrono::milliseconds(30000));
+        std::optional<sql::RollbackJournal> journal;
+        journal.emplace(db.database());
+        REQUIRE(journal->active());
+        db.database().exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)");
+        // Opened after the commit, and mid-read (a shared lock) when the journal goes.
+        sql::Database reader(file, sql::Database::Mode::read_only, std::chrono::milliseconds(1000));
+        sql::Statement reading(reader, "SELECT x FROM t");
+        REQUIRE(reading.step());
+        auto before = std::chrono::steady_clock::now();
+        journal.reset(); // as at the end of Store::write
+        // Not the 30 s this writer waits for locks: its write was already committed.
+        CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
+        CHECK(journal_mode(db.database()) == "delete");
+        CHECK(reading.step()); // the reader read on
+    }
+    store::Store db(file, store::Store::Access::write);
+    CHECK(journal_mode(db.database()) == "wal");
+}

@@ -124,12 +124,17 @@ RollbackJournal::RollbackJournal(Database& db) : db_(db)
 RollbackJournal::~RollbackJournal()
 {
     if (!active_) return;
+    // Briefly: the write is committed, and a reader holding the file (one
+    // that opened after the commit) should not keep this process waiting.
+    auto brief = std::min(db_.busy_timeout_, std::chrono::milliseconds(1000));
+    sqlite3_busy_timeout(db_.db_, static_cast<int>(brief.count()));
     try {
-        db_.use_wal(db_.busy_timeout_);
+        db_.use_wal(brief);
     } catch (...) {
-        // A reader held the file past the timeout: it stays in rollback mode,
-        // correct but without WAL's concurrency, until a writer's next open sets it.
+        // Still in rollback mode then: correct, without WAL's concurrency,
+        // until a writer's next open sets WAL (every writer's open does).
     }
+    sqlite3_busy_timeout(db_.db_, static_cast<int>(db_.busy_timeout_.count()));
 }
 
 Database::~Database()
