@@ -93,6 +93,7 @@ Database::Database(const std::filesystem::path& file, Mode mode, std::chrono::mi
 // a growing pause, until the same timeout as every other wait.
 void Database::use_wal(std::chrono::milliseconds timeout)
 {
+    BusyTimeout within(*this, timeout); // each attempt's wait, too, ends by then
     auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(1);
     for (;;) {
@@ -105,36 +106,40 @@ void Database::use_wal(std::chrono::milliseconds timeout)
     }
 }
 
+Database::BusyTimeout::BusyTimeout(Database& db, std::chrono::milliseconds timeout) : db_(db)
+{
+    sqlite3_busy_timeout(db_.db_, static_cast<int>(timeout.count()));
+}
+
+Database::BusyTimeout::~BusyTimeout()
+{
+    sqlite3_busy_timeout(db_.db_, static_cast<int>(db_.busy_timeout_.count()));
+}
+
 RollbackJournal::RollbackJournal(Database& db) : db_(db)
 {
     // Not waited for: another connection open now would still be open after any wait.
-    sqlite3_busy_timeout(db_.db_, 0);
-    {
-        sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v2(db_.db_, "PRAGMA journal_mode = DELETE", -1, &stmt, nullptr) == SQLITE_OK &&
-            sqlite3_step(stmt) == SQLITE_ROW) {
-            auto mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-            active_ = mode && std::string_view(mode) == "delete";
-        }
-        sqlite3_finalize(stmt);
+    Database::BusyTimeout not_waited(db_, std::chrono::milliseconds(0));
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_.db_, "PRAGMA journal_mode = DELETE", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        auto mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        active_ = mode && std::string_view(mode) == "delete";
     }
-    sqlite3_busy_timeout(db_.db_, static_cast<int>(db_.busy_timeout_.count()));
+    sqlite3_finalize(stmt);
 }
 
 RollbackJournal::~RollbackJournal()
 {
     if (!active_) return;
-    // Briefly: the write is committed, and a reader holding the file (one
-    // that opened after the commit) should not keep this process waiting.
-    auto brief = std::min(db_.busy_timeout_, std::chrono::milliseconds(1000));
-    sqlite3_busy_timeout(db_.db_, static_cast<int>(brief.count()));
     try {
-        db_.use_wal(brief);
+        // Briefly: the write is committed, and a reader holding the file (one
+        // that opened after the commit) should not keep this process waiting.
+        db_.use_wal(std::min(db_.busy_timeout_, std::chrono::milliseconds(1000)));
     } catch (...) {
         // Still in rollback mode then: correct, without WAL's concurrency,
         // until a writer's next open sets WAL (every writer's open does).
     }
-    sqlite3_busy_timeout(db_.db_, static_cast<int>(db_.busy_timeout_.count()));
 }
 
 Database::~Database()

@@ -62,6 +62,17 @@ public:
 private:
     friend class RollbackJournal;
     struct Cached;
+    // The connection's busy timeout set to another while it lives, then back.
+    class BusyTimeout {
+    public:
+        BusyTimeout(Database& db, std::chrono::milliseconds timeout);
+        ~BusyTimeout();
+        BusyTimeout(const BusyTimeout&) = delete;
+        BusyTimeout& operator=(const BusyTimeout&) = delete;
+
+    private:
+        Database& db_;
+    };
     void use_wal(std::chrono::milliseconds timeout);
     std::string what_it_means(int code) const;
 

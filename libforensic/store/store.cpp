@@ -26,11 +26,7 @@ sql::Database open_database(const std::filesystem::path& file, Store::Access acc
     // Before anything writes to an existing file (WAL mode, the schema): is it ours?
     if (exists && std::filesystem::file_size(file, ec) > 0) {
         sql::Database probe(file, read_mode(file), busy_timeout);
-        try {
-            check_is_store(probe, true);
-        } catch (const StoreError&) {
-            if (!interrupted_store_write(file)) throw; // else the writer's connection rolls it back
-        }
+        check_is_store(probe, true);
     }
     return sql::Database(file, sql::Database::Mode::read_write, busy_timeout);
 }

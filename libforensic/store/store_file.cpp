@@ -43,7 +43,7 @@ sql::Database::Mode read_mode(const std::filesystem::path& file)
     return sql::Database::Mode::read_only;
 }
 
-void check_is_store(sql::Database& db, bool allow_empty)
+void check_is_store(sql::Database& db, bool about_to_write)
 {
     // Not `"'" + string&&`: it trips GCC 12's -O3 -Wrestrict (PR 105329).
     std::string name = "'";
@@ -62,7 +62,11 @@ void check_is_store(sql::Database& db, bool allow_empty)
         objects = q.column_int(2);
         store_tables = q.column_int(3);
     } catch (const StoreError& e) {
-        if (interrupted_store_write(db.file())) throw; // ours: its message says what happened
+        // Ours, mid-write: a writer's connection rolls it back; for a read, its message says what happened.
+        if (interrupted_store_write(db.file())) {
+            if (about_to_write) return;
+            throw;
+        }
         throw StoreError(name + " is not a forensic store (SQLite cannot read it: " + e.what() + ")");
     }
     if (application_id == store_application_id) return;
@@ -71,7 +75,7 @@ void check_is_store(sql::Database& db, bool allow_empty)
                          std::to_string(application_id) + "); it was left as it is");
     if (user_version >= 1 && store_tables == 3) return;
     if (objects == 0 && user_version == 0) {
-        if (allow_empty) return;
+        if (about_to_write) return;
         throw StoreError(name + " is not a forensic store (an empty SQLite database); it was left as it is");
     }
     throw StoreError(name + " is not a forensic store (an SQLite database without its schema); it was left as it is");

@@ -22,9 +22,11 @@ sql::Database::Mode read_mode(const std::filesystem::path& file);
 
 // Throws StoreError naming the file unless it holds a forensic store: our
 // application_id, or (older stores, before it was set) a user_version and
-// the host, snapshot and fact tables. An empty database passes when
-// `allow_empty` (a write is about to create the store in it).
-void check_is_store(sql::Database& db, bool allow_empty);
+// the host, snapshot and fact tables. When `about_to_write` (a writer's
+// look before it opens the file), an empty database passes (the write
+// creates the store in it), and so does a store with an interrupted write
+// (interrupted_store_write: the writer's connection rolls it back).
+void check_is_store(sql::Database& db, bool about_to_write);
 
 // Whether a write to the forensic store in `file` was interrupted in SQLite's
 // rollback journal (a first snapshot's, sqlite.hpp): a journal lies beside it
