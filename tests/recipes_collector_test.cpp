@@ -2,11 +2,15 @@
 // is also the oracle for describe, refs and the reflog.
 #include "support/process.hpp"
 #include "support/recipe_fixture.hpp"
+#include "support/temp_dir.hpp"
 #include "support/tree_snapshot.hpp"
 
+#include "libforensic/capture/snapshot_session.hpp"
+#include "libforensic/collect/collection.hpp"
 #include "libforensic/collect/snapshot_runner.hpp"
 #include "libforensic/git/tag_memo.hpp"
 #include "libforensic/model/tag_fact.hpp"
+#include "libforensic/store/store.hpp"
 #include "libforensic/util/error.hpp"
 #include "libforensic/util/utf8.hpp"
 
@@ -403,4 +407,75 @@ TEST_CASE("tag objects read once are remembered: the next snapshot gives the sam
     auto broken = host.collect("recipes", options);
     REQUIRE(has(broken, "discourse error"));
     CHECK(value(broken, "discourse error").find(gone) != std::string::npos);
+}
+
+namespace {
+
+// A store's whole account of its last snapshot, as text to compare.
+std::vector<std::string> stored_account(store::Store& store)
+{
+    std::vector<std::string> out;
+    auto latest = store.snapshots().back();
+    for (const auto& fact : store.state(latest))
+        out.push_back(fact.source + "|" + fact.subject + "|" + fact.key + "|" + fact.value + "|" +
+                      (fact.event_time ? std::to_string(*fact.event_time) : "-") + "|" +
+                      std::to_string(fact.first_snapshot));
+    for (const auto& run : store.collector_runs(latest.id))
+        out.push_back("run " + run.collector + " " + std::to_string(static_cast<int>(run.status)) + " " + run.error +
+                      " opened " + std::to_string(run.opened) + " closed " + std::to_string(run.closed) +
+                      " unchanged " + std::to_string(run.unchanged) + " errors " + std::to_string(run.errors));
+    for (const auto& tag : store.tag_objects()) {
+        std::ostringstream target;
+        for (unsigned byte : tag.target) target << std::hex << (byte >> 4) << (byte & 15);
+        out.push_back("tag object " + tag.name + " -> " + target.str());
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a first snapshot written run by run while it is collected, and the next one written whole, store what collecting then writing does")
+{
+    RecipeHost host;
+    auto& repo = released_recipe(host, "discourse");
+    auto& other = host.recipe("wordpress");
+    other.at("2026-06-02T06:00:00Z").write("compose.yml", "wordpress: 1\n").commit("init");
+    other.annotated_tag("1.0.0+6.5.0").tag("ci-mark");
+    auto options = host.options();
+    options.offline = true; // no live listing of the mirrors
+
+    // The runs come in write order: recipes, the largest, last.
+    {
+        collect::Collection collection(options, {}, "h", at("2026-07-01T00:00:00Z"));
+        std::vector<std::string> order;
+        while (const auto* run = collection.next()) order.push_back(run->name);
+        CHECK(collection.done());
+        REQUIRE_FALSE(order.empty());
+        CHECK(order.back() == "recipes");
+        CHECK(std::count(order.begin(), order.end(), "recipes") == 1);
+    }
+
+    forensic::test::TempDir dir;
+    store::Store pipelined(dir / "pipelined.db", store::Store::Access::write);
+    store::Store whole(dir / "whole.db", store::Store::Access::write);
+    auto snapshot_both = [&](const std::string& when) {
+        capture::take_snapshot(pipelined, {options, {}, "h", at(when)});
+        // The oracle: collected to the end, then written in one call.
+        git::TagMemo memo(whole.tag_objects());
+        auto oracle_options = options;
+        oracle_options.tag_memo = &memo;
+        auto input = collect::collect_snapshot(oracle_options, {}, "h", at(when));
+        whole.write(input, {}, memo.learned());
+        auto account = stored_account(whole);
+        CHECK(stored_account(pipelined) == account);
+        return account;
+    };
+    // The first snapshot (a bulk load into the empty store), then one that changes some facts.
+    auto first = snapshot_both("2026-07-01T00:00:00Z");
+    CHECK(std::count_if(first.begin(), first.end(), [](const auto& line) { return line.starts_with("tag object "); }) == 3);
+    repo.annotated_tag("0.8.0+3.4.0");
+    host.recipe("wordpress").git({"tag", "-d", "ci-mark"});
+    auto second = snapshot_both("2026-07-02T00:00:00Z");
+    CHECK(second != first);
+    CHECK(std::count_if(second.begin(), second.end(), [](const auto& line) { return line.starts_with("tag object "); }) == 4);
 }

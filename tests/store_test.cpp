@@ -5,6 +5,7 @@
 #include "libforensic/store/maintenance.hpp"
 #include "libforensic/store/schema.hpp"
 #include "libforensic/store/snapshot_chain.hpp"
+#include "libforensic/store/snapshot_write.hpp"
 #include "libforensic/store/sqlite.hpp"
 #include "libforensic/store/staged_rows.hpp"
 #include "libforensic/store/store.hpp"
@@ -855,4 +856,98 @@ TEST_CASE("a reader holding the file as the first write ends leaves it in rollba
     }
     store::Store db(file, store::Store::Access::write);
     CHECK(journal_mode(db.database()) == "wal");
+}
+
+TEST_CASE("foreign keys checked at the commit refuse a row the per-row checks would, and the per-row checks come back")
+{
+    TempDir dir;
+    store::Store db(dir / "checked.db", store::Store::Access::write);
+    auto& sql = db.database();
+    auto foreign_keys_on = [&] {
+        sql::Statement q(sql, "PRAGMA foreign_keys");
+        q.step();
+        return q.column_int(0) == 1;
+    };
+    REQUIRE(foreign_keys_on());
+    // A fact of a snapshot that does not exist: refused before the commit, nothing kept.
+    const std::string orphan = "INSERT INTO host (id, name) VALUES (1, 'h'); "
+                               "INSERT INTO fact_key (id, source, subject, key) VALUES (1, 'nix', 's', 'k'); "
+                               "INSERT INTO fact (host_id, key_id, value, valid_from) VALUES (1, 1, 'v', 42)";
+    {
+        sql::ForeignKeysCheckedAtCommit checked(sql);
+        CHECK_FALSE(foreign_keys_on());
+        sql::Transaction txn(sql);
+        sql.exec(orphan); // no per-row check
+        try {
+            checked.check();
+            FAIL("a fact without its snapshot passed the check");
+        } catch (const StoreError& e) {
+            std::string message = e.what();
+            CAPTURE(message);
+            CHECK(message.find("of table fact refers to a row of snapshot") != std::string::npos);
+            CHECK(message.find("checked.db") != std::string::npos);
+        }
+    } // the transaction rolls back, then the per-row checks return
+    CHECK(foreign_keys_on());
+    CHECK(count_rows(db, "fact") == 0);
+    CHECK(count_rows(db, "host") == 0);
+    {
+        sql::Transaction txn(sql);
+        CHECK_THROWS_AS(sql.exec(orphan), StoreError); // refused at the row again
+    }
+    // A store's first write goes through the check and passes it; per-row checks after it.
+    db.write(snap(june1, {ok("nix", many_facts(100, "/nix/store/a"))}));
+    CHECK(foreign_keys_on());
+    CHECK(count_rows(db, "fact") == 100);
+    CHECK(store::verify(db).ok());
+}
+
+TEST_CASE("a snapshot written run by run and given up before its commit leaves the previous state, first or not")
+{
+    TempDir dir;
+    auto file = dir / "f.db";
+    std::vector<Fact> before;
+    for (int i = 0; i < 20; ++i) before.push_back({"generation/" + std::to_string(i), "store_path", "/nix/store/a", {}});
+    auto first = snap(june1, {ok("nix", before), ok("abra", {{"active", "sha256", "old", {}}})});
+    store::Store db(file, store::Store::Access::write);
+    // Given up in the store's first write (the bulk load): the store stays empty.
+    {
+        store::SnapshotWrite write(db, first);
+        write.add(first.collectors[0]);
+    }
+    CHECK(db.snapshots().empty());
+    CHECK(count_rows(db, "fact_key") == 0);
+    // Then written whole, run by run, in another order than the snapshot's.
+    {
+        store::SnapshotWrite write(db, first);
+        write.add(first.collectors[1]);
+        write.all_collected(first);
+        write.add(first.collectors[0]);
+        auto summary = write.finish(first);
+        REQUIRE(summary.collectors.size() == 2);
+        CHECK(summary.collectors[0].collector == "nix"); // listed in the snapshot's order
+        CHECK(summary.collectors[0].opened == 20);
+    }
+    // Given up in a later write: the first state is still the state.
+    std::vector<Fact> after;
+    for (int i = 0; i < 20; ++i) after.push_back({"generation/" + std::to_string(i), "store_path", "/nix/store/b", {}});
+    auto next = snap(june1 + day, {ok("nix", after), ok("abra", {{"active", "sha256", "new", {}}})});
+    {
+        store::SnapshotWrite write(db, next);
+        write.add(next.collectors[0]);
+        write.add(next.collectors[1]);
+    }
+    auto snapshots = db.snapshots();
+    REQUIRE(snapshots.size() == 1);
+    auto state = state_of(db, snapshots[0]);
+    CHECK(state.at("nix generation/7 store_path") == "/nix/store/a");
+    CHECK(state.at("abra active sha256") == "old");
+    // A run added twice is refused, and the store still takes the snapshot after.
+    {
+        store::SnapshotWrite write(db, next);
+        write.add(next.collectors[0]);
+        CHECK_THROWS_AS(write.add(next.collectors[0]), StoreError);
+    }
+    db.write(next);
+    CHECK(state_at(db, june1 + day).at("abra active sha256") == "new");
 }

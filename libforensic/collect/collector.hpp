@@ -59,6 +59,12 @@ public:
     // The collector whose selection selects this one too (`--only swarm`
     // backfills swarm-events); empty for none. `--skip` still names it alone.
     virtual std::string_view companion_of() const { return {}; }
+    // Where its run goes in a snapshot's write, which starts while the other
+    // collectors still read (collection.hpp): lower ranks first, ties in
+    // registry order. A fixed order, not the order runs finish in, so the same
+    // host gives the same store; a collector that is usually the last to
+    // finish ranks after the rest, so the write need not wait for it.
+    virtual int write_rank() const { return 0; }
 
     // Reads the host. A subject that cannot be read completely gets an
     // `error` fact (its other keys are then carried, not closed); a collector

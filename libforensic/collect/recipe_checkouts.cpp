@@ -18,6 +18,10 @@ public:
         return "abra recipe checkouts: HEAD, describe, tags, releases, branches, reflog, FETCH_HEAD, work tree";
     }
 
+    // A checkout each and every tag object it has not met: the last to finish
+    // on the bench host (0.36 s; the others by 0.23 s).
+    int write_rank() const override { return 1; }
+
     std::vector<Fact> collect(const CollectOptions& options) const override
     {
         return facts_per_recipe(list_recipe_dirs(options.root, options.abra_dir),

@@ -1,5 +1,7 @@
 #include "libforensic/collect/snapshot_runner.hpp"
 
+#include "libforensic/collect/collection.hpp"
+
 #include "libforensic/git/tag_memo.hpp"
 #include "libforensic/model/fact_groups.hpp"
 #include "libforensic/util/error.hpp"
@@ -8,12 +10,10 @@
 #include "libforensic/util/secrets.hpp"
 #include "libforensic/util/url_credentials.hpp"
 #include "libforensic/util/utf8.hpp"
-#include "libforensic/version.hpp"
 
 #include <algorithm>
 #include <map>
 #include <set>
-#include <future>
 #include <unistd.h>
 
 namespace forensic::collect {
@@ -47,25 +47,6 @@ bool is_host_name(std::string_view name)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
                c == '_';
     });
-}
-
-CollectorRun run_one(const Collector& collector, const CollectOptions& options)
-{
-    CollectorRun run{std::string(collector.name()), CollectorStatus::ok, {}, {}, collector.coverage()};
-    try {
-        run.facts = collector.collect(options);
-        sanitise_facts(run.facts);
-    } catch (const CollectorSkipped& e) {
-        run = CollectorRun{run.name, CollectorStatus::skipped, e.what(), {}};
-    } catch (const Error& e) {
-        // The row names the collector; deeper context the error gathered stays.
-        run = CollectorRun{run.name, CollectorStatus::failed, e.describe(), {}};
-    } catch (const std::exception& e) {
-        run = CollectorRun{run.name, CollectorStatus::failed, e.what(), {}};
-    }
-    // Messages quote host paths and inputs: the same rules as fact values.
-    run.error = scrub_secret_assignments(strip_url_credentials(to_valid_utf8(run.error)));
-    return run;
 }
 
 // Indices, ascending, of the facts whose (subject, key) an earlier fact
@@ -186,28 +167,7 @@ std::string default_host_name(const HostRoot& root)
 SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
                                std::optional<TimeNs> taken_at)
 {
-    validate_selection(selection);
-    SnapshotInput input;
-    input.host = host;
-    auto started = now();
-    input.taken_at = taken_at ? *taken_at : started;
-    input.tool_version = forensic_version;
-
-    std::vector<std::future<CollectorRun>> running;
-    for (const auto& collector : registry()) {
-        auto name = std::string(collector->name());
-        if (!is_selected(selection, name)) {
-            std::promise<CollectorRun> skipped;
-            skipped.set_value(CollectorRun{name, CollectorStatus::skipped, {}, {}});
-            running.push_back(skipped.get_future());
-            continue;
-        }
-        running.push_back(std::async(std::launch::async, run_one, std::cref(*collector), std::cref(options)));
-    }
-    for (auto& result : running) input.collectors.push_back(result.get());
-    // With --at, the snapshot keeps its given time and the real duration.
-    input.finished_at = input.taken_at + (now() - started);
-    return input;
+    return Collection(options, selection, host, taken_at).finish();
 }
 
 } // namespace forensic::collect

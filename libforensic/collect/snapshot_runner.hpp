@@ -34,9 +34,11 @@ void validate_selection(const Selection& selection);
 // host name (a link to the host's /etc/shadow must not become its name).
 std::string default_host_name(const HostRoot& root);
 
-// Runs the selected collectors concurrently. A collector that throws is
-// recorded as failed with its message; one not selected as skipped. The tag
-// objects read for the first time stay in options.tag_memo, for the caller.
+// Runs the selected collectors concurrently and returns when all are done
+// (collection.hpp hands the runs over as they finish). A collector that
+// throws is recorded as failed with its message; one not selected as skipped.
+// The tag objects read for the first time stay in options.tag_memo, for the
+// caller.
 SnapshotInput collect_snapshot(const CollectOptions& options, const Selection& selection, const std::string& host,
                                std::optional<TimeNs> taken_at);
 

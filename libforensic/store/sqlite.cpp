@@ -142,6 +142,27 @@ RollbackJournal::~RollbackJournal()
     }
 }
 
+ForeignKeysCheckedAtCommit::ForeignKeysCheckedAtCommit(Database& db) : db_(db)
+{
+    db_.exec("PRAGMA foreign_keys = OFF");
+}
+
+ForeignKeysCheckedAtCommit::~ForeignKeysCheckedAtCommit()
+{
+    // Cannot fail outside a transaction, which is where this ends.
+    sqlite3_exec(db_.db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+}
+
+void ForeignKeysCheckedAtCommit::check()
+{
+    Statement violations(db_, "PRAGMA foreign_key_check");
+    if (!violations.step()) return;
+    auto table = violations.column_text(0);
+    auto row = violations.column_is_null(1) ? std::string("a row") : "row " + std::to_string(violations.column_int(1));
+    throw StoreError("database '" + db_.file_.string() + "': " + row + " of table " + table +
+                     " refers to a row of " + violations.column_text(2) + " that does not exist; nothing was written");
+}
+
 Database::~Database()
 {
     cached_.clear(); // finalized before the connection closes

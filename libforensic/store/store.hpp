@@ -124,19 +124,20 @@ public:
     // Every tag object header kept (table tag_object), for a git::TagMemo.
     std::vector<git::TagObjectRecord> tag_objects();
 
-    // Stores one snapshot in one transaction; see snapshot_writer.cpp. With
-    // it, the tag object headers its collectors read for the first time.
+    // Stores one snapshot in one transaction (snapshot_write.hpp writes one
+    // run by run, as its collectors finish). With it, the tag object headers
+    // its collectors read for the first time.
     WriteSummary write(const SnapshotInput& input, const WriteHooks& hooks = {},
                        const std::vector<git::TagObjectRecord>& learned_tag_objects = {});
     // Stores several (a burst of watch records) in one transaction: all or none.
     std::vector<WriteSummary> write(const std::vector<SnapshotInput>& inputs);
+    // Whether no snapshot (or watch record) of any host is stored yet: the
+    // next write fills an empty store (docs/schema.md, the first write).
+    bool holds_no_snapshot();
     // Whether `host` has a snapshot (or watch record) taken exactly then.
     bool has_snapshot_at(const std::string& host, TimeNs taken_at);
 
 private:
-    WriteSummary write_one(const SnapshotInput& input, const WriteHooks& hooks);
-    void remember_tag_objects(const std::vector<git::TagObjectRecord>& tag_objects);
-
     sql::Database db_;
     int schema_before_ = 0;
 };
