@@ -5,6 +5,7 @@
 
 #include "libforensic/model/fact.hpp"
 #include "libforensic/util/host_root.hpp"
+#include "libforensic/util/parallel_map.hpp"
 
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ struct CollectOptions {
     std::optional<TimeNs> events_since{};
     std::string mirror_url_template{}; // e.g. https://git.example.org/mirrors/{recipe}.git; empty: origin
     bool offline = false;           // no live mirror listing
+    // Threads for work that is CPU on local files (reading the recipe
+    // checkouts): this machine's cores. A first snapshot, written while it is
+    // collected, leaves one of them to the write (capture/snapshot_session.cpp).
+    unsigned local_workers = default_workers();
     // Tag objects read by earlier snapshots (the store's tag_object table);
     // new ones are added to it. None: every tag object is read.
     git::TagMemo* tag_memo = nullptr;

@@ -25,7 +25,8 @@ public:
     std::vector<Fact> collect(const CollectOptions& options) const override
     {
         return facts_per_recipe(list_recipe_dirs(options.root, options.abra_dir),
-                                [&](const RecipeDir& dir) { return recipe_checkout_facts(options.root, dir, options.tag_memo); });
+                                [&](const RecipeDir& dir) { return recipe_checkout_facts(options.root, dir, options.tag_memo); },
+                                options.local_workers);
     }
 };
 

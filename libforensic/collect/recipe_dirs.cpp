@@ -70,9 +70,10 @@ git::Repository open_host_checkout(const HostRoot& root, const std::string& host
 }
 
 std::vector<Fact> facts_per_recipe(const std::vector<RecipeDir>& recipes,
-                                   const std::function<std::vector<Fact>(const RecipeDir&)>& facts_of)
+                                   const std::function<std::vector<Fact>(const RecipeDir&)>& facts_of,
+                                   unsigned workers)
 {
-    auto per_recipe = parallel_map(recipes, facts_of);
+    auto per_recipe = parallel_map(recipes, facts_of, workers);
     std::size_t total = 0;
     for (const auto& recipe : per_recipe) total += recipe.size();
     std::vector<Fact> facts;

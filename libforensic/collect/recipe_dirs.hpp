@@ -6,6 +6,7 @@
 #include "libforensic/git/libgit2.hpp"
 #include "libforensic/model/fact.hpp"
 #include "libforensic/util/host_root.hpp"
+#include "libforensic/util/parallel_map.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -37,9 +38,10 @@ std::filesystem::path checkout_git_dir(const std::string& host_path, const std::
 git::Repository open_host_checkout(const HostRoot& root, const std::string& host_path,
                                    const std::filesystem::path& real_path);
 
-// Runs `facts_of` for every recipe on the worker pool (each repository is
-// opened on one thread only); the facts come back in recipe order.
+// Runs `facts_of` for every recipe on up to `workers` threads (each
+// repository is opened on one thread only); the facts come back in recipe order.
 std::vector<Fact> facts_per_recipe(const std::vector<RecipeDir>& recipes,
-                                   const std::function<std::vector<Fact>(const RecipeDir&)>& facts_of);
+                                   const std::function<std::vector<Fact>(const RecipeDir&)>& facts_of,
+                                   unsigned workers = default_workers());
 
 } // namespace forensic::collect
